@@ -1,0 +1,12 @@
+export {
+  useBackend,
+  parseBackendChoice,
+  isBackendInstalled,
+  installedBackends,
+  registerGradients,
+  BACKEND_NAMES,
+  BACKEND_ENV_VAR,
+} from './use-backend';
+export type {BackendName, BackendChoice, BackendInfo, UseBackendOptions} from './use-backend';
+export {MissingBackendError, UnknownBackendError} from './backend-errors';
+export {registerWasmKernels} from './wasm-kernels';

@@ -1,0 +1,39 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {useBackend, parseBackendChoice, installedBackends, isBackendInstalled} from './index';
+
+describe('parseBackendChoice', () => {
+  it('takes the option first, then ENCODERLESS_BACKEND, then wasm', () => {
+    expect(parseBackendChoice('cpu', {ENCODERLESS_BACKEND: 'node'})).toBe('cpu');
+    expect(parseBackendChoice(undefined, {ENCODERLESS_BACKEND: 'Node-GPU'})).toBe('node-gpu');
+    expect(parseBackendChoice(undefined, {})).toBe('wasm');
+    expect(parseBackendChoice('auto', {})).toBe('auto');
+  });
+  it('throws when the name is unknown, naming it and the choices', () => {
+    expect(() => parseBackendChoice('gpu', {})).toThrow(/unknown backend 'gpu'; expected one of auto, wasm, cpu, node, node-gpu/);
+    expect(() => parseBackendChoice(undefined, {ENCODERLESS_BACKEND: 'webgl'}))
+      .toThrow(/unknown backend 'webgl' \(from ENCODERLESS_BACKEND\)/);
+  });
+});
+
+describe('useBackend', () => {
+  it('switches to wasm and cpu, and gradients work on both', async () => {
+    for (const name of ['wasm', 'cpu']) {
+      const info = await useBackend(name);
+      expect(info.name).toBe(name);
+      expect(tf.getBackend()).toBe(name);
+      const g = tf.grad((x: tf.Tensor) => tf.mean(tf.square(x)))(tf.tensor1d([1, 2]));
+      expect(Array.from(g.dataSync())).toEqual([1, 2]); // d/dx mean(x²) = x, exact in float32
+    }
+  });
+  it('auto picks the fastest installed backend', async () => {
+    const info = await useBackend('auto');
+    expect(info.name).toBe(installedBackends()[0]);
+  });
+  it('throws when an optional node backend is absent, saying what to install', async () => {
+    if (isBackendInstalled('node')) {
+      console.warn('skipping: @tensorflow/tfjs-node is installed here');
+      return;
+    }
+    await expect(useBackend('node')).rejects.toThrow(/npm i @tensorflow\/tfjs-node@4\.22\.0/);
+  });
+});

@@ -1,0 +1,2 @@
+export {createRandom, randomNormalArray, BadRandomArgumentError} from './random';
+export type {Random} from './random';

@@ -1,0 +1,145 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Tolerances for `expectArraysClose`: |a - e| <= atol + rtol·|e|, entry by entry. */
+export interface CloseOptions {
+  readonly atol?: number;
+  readonly rtol?: number;
+}
+
+type Numbers = ArrayLike<number> | number | tf.Tensor;
+
+function toArray(x: Numbers): Float64Array {
+  if (typeof x === 'number') return Float64Array.of(x);
+  if (x instanceof tf.Tensor) return Float64Array.from(x.dataSync() as ArrayLike<number>);
+  return Float64Array.from(x);
+}
+
+/**
+ * Compare two arrays of floats entry by entry with stated tolerances. Throws with the first
+ * offending index, both values and the tolerance.
+ */
+export function expectArraysClose(actual: Numbers, expected: Numbers, options: CloseOptions = {}): void {
+  const {atol = 1e-6, rtol = 1e-5} = options;
+  const a = toArray(actual), e = toArray(expected);
+  if (a.length !== e.length) {
+    throw new Error(`expectArraysClose: lengths differ: actual ${a.length}, expected ${e.length}`);
+  }
+  let worst = -1, worstExcess = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (Number.isNaN(a[i]) !== Number.isNaN(e[i])) {
+      throw new Error(`expectArraysClose: index ${i}: actual ${a[i]}, expected ${e[i]}`);
+    }
+    const excess = Math.abs(a[i] - e[i]) - (atol + rtol * Math.abs(e[i]));
+    if (excess > worstExcess) { worstExcess = excess; worst = i; }
+  }
+  if (worst >= 0) {
+    throw new Error(
+      `expectArraysClose: index ${worst} of ${a.length}: actual ${a[worst]}, expected ${e[worst]} ` +
+      `(|diff| ${Math.abs(a[worst] - e[worst]).toExponential(3)} > atol ${atol} + rtol ${rtol}·|expected|)`);
+  }
+}
+
+/**
+ * Central finite differences of a scalar function of one tensor, in float64 arithmetic on the
+ * perturbation but float32 inside tfjs: choose `eps` around 1e-2…1e-3 and compare with a
+ * tolerance of a few 1e-3.
+ */
+export function numericGradient(f: (x: tf.Tensor) => tf.Scalar, x: tf.Tensor, eps = 1e-2): Float64Array {
+  const base = Float64Array.from(x.dataSync() as ArrayLike<number>);
+  const grad = new Float64Array(base.length);
+  const evalAt = (values: Float64Array): number =>
+    tf.tidy(() => f(tf.tensor(Float32Array.from(values), x.shape, 'float32')).dataSync()[0]);
+  for (let i = 0; i < base.length; i++) {
+    const orig = base[i];
+    base[i] = orig + eps;
+    const up = evalAt(base);
+    base[i] = orig - eps;
+    const down = evalAt(base);
+    base[i] = orig;
+    grad[i] = (up - down) / (2 * eps);
+  }
+  return grad;
+}
+
+/**
+ * Check that `run` leaves the number of live tensors unchanged: it is called once to warm up
+ * (kernels and caches may allocate once), then again, and the count must not move.
+ */
+export function expectNoLeaks(run: () => unknown): void {
+  const warm = run();
+  disposeResult(warm);
+  const before = tf.memory().numTensors;
+  const result = run();
+  disposeResult(result);
+  const after = tf.memory().numTensors;
+  if (after !== before) {
+    throw new Error(`expectNoLeaks: ${after - before} tensor(s) leaked per call (before ${before}, after ${after})`);
+  }
+}
+
+/** Async twin of `expectNoLeaks`. */
+export async function expectNoLeaksAsync(run: () => Promise<unknown>): Promise<void> {
+  disposeResult(await run());
+  const before = tf.memory().numTensors;
+  disposeResult(await run());
+  const after = tf.memory().numTensors;
+  if (after !== before) {
+    throw new Error(`expectNoLeaks: ${after - before} tensor(s) leaked per call (before ${before}, after ${after})`);
+  }
+}
+
+function disposeResult(x: unknown): void {
+  if (x instanceof tf.Tensor) x.dispose();
+  else if (Array.isArray(x)) x.forEach(disposeResult);
+}
+
+/** The backends a numerical suite runs on unless `ENCODERLESS_TEST_BACKENDS` names others. */
+export function testBackendNames(defaults: readonly string[] = ['wasm', 'cpu']): string[] {
+  const env = process.env.ENCODERLESS_TEST_BACKENDS;
+  return env ? env.split(',').map((s) => s.trim()).filter(Boolean) : [...defaults];
+}
+
+/**
+ * Write a numerical suite once and run it on every backend present. A backend whose switch
+ * fails (not installed) is skipped with a printed reason, never silently.
+ *
+ * ```ts
+ * describeEachBackend(useBackend, ['wasm', 'cpu'], (name) => { it('adds', () => …); });
+ * ```
+ */
+export function describeEachBackend(
+  useBackend: (name: string) => Promise<unknown>,
+  names: readonly string[],
+  body: (name: string) => void,
+): void {
+  for (const name of names) {
+    describe(`backend ${name}`, () => {
+      let skipReason: string | null = null;
+      beforeAll(async () => {
+        try {
+          await useBackend(name);
+        } catch (err) {
+          skipReason = (err as Error).message;
+          // eslint-disable-next-line no-console
+          console.warn(`skipping backend ${name}: ${skipReason}`);
+        }
+      });
+      beforeEach(() => {
+        if (skipReason === null && tf.getBackend() === undefined) skipReason = 'no backend';
+      });
+      const realIt = globalThis.it;
+      const guardedIt = ((title: string, fn: () => unknown, timeout?: number) =>
+        realIt(title, async () => {
+          if (skipReason !== null) return; // reason printed in beforeAll
+          await useBackend(name);
+          await fn();
+        }, timeout)) as unknown as jest.It;
+      globalThis.it = guardedIt;
+      try {
+        body(name);
+      } finally {
+        globalThis.it = realIt;
+      }
+    });
+  }
+}

@@ -1,0 +1,15 @@
+// Shared jest setup: TypeScript through ts-jest (transpile only; `typecheck` does the types),
+// tests beside their sources, and the slow tag kept out of the default run.
+const slow = process.env.ENCODERLESS_SLOW_TESTS === '1';
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/src'],
+  testMatch: slow ? ['**/*.test.ts', '**/*.slow.test.ts'] : ['**/*.test.ts'],
+  testPathIgnorePatterns: slow ? ['/node_modules/'] : ['/node_modules/', '\\.slow\\.test\\.ts$'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', {isolatedModules: true, diagnostics: false}],
+  },
+  testTimeout: 60000,
+};
