@@ -9,7 +9,7 @@ module.exports = {
   testMatch: slow ? ['**/*.test.ts', '**/*.slow.test.ts'] : ['**/*.test.ts'],
   testPathIgnorePatterns: slow ? ['/node_modules/'] : ['/node_modules/', '\\.slow\\.test\\.ts$'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', {isolatedModules: true, diagnostics: false}],
+    '^.+\\.ts$': ['ts-jest', {diagnostics: false}],
   },
   testTimeout: 60000,
 };

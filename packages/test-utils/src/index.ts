@@ -5,5 +5,6 @@ export {
   expectNoLeaksAsync,
   describeEachBackend,
   testBackendNames,
+  makeSeededTensor,
 } from './test-utils';
-export type {CloseOptions} from './test-utils';
+export type {CloseOptions, SeededTensorOptions} from './test-utils';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import {expectArraysClose, numericGradient, expectNoLeaks} from './index';
+import {expectArraysClose, numericGradient, expectNoLeaks, makeSeededTensor} from './index';
 
 describe('test-utils', () => {
   beforeAll(async () => { await tf.setBackend('cpu'); });
@@ -21,5 +21,14 @@ describe('test-utils', () => {
     expect(() => expectNoLeaks(() => { kept.push(tf.scalar(1)); })).toThrow(/1 tensor\(s\) leaked/);
     kept.forEach((t) => t.dispose());
     expectNoLeaks(() => tf.tidy(() => { tf.scalar(2); }));
+  });
+  it('makeSeededTensor repeats per seed, stays in range and keeps minAbs away from 0', () => {
+    const a = makeSeededTensor([50], {seed: 7, min: -2, max: 2, minAbs: 0.5});
+    const b = makeSeededTensor([50], {seed: 7, min: -2, max: 2, minAbs: 0.5});
+    const c = makeSeededTensor([50], {seed: 8});
+    expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync())); // same seed, same bits
+    expect(Array.from(a.dataSync())).not.toEqual(Array.from(c.dataSync()));
+    for (const v of a.dataSync()) expect(Math.abs(v) >= 0.5 && v >= -2 && v < 2).toBe(true);
+    tf.dispose([a, b, c]);
   });
 });

@@ -39,6 +39,47 @@ export function expectArraysClose(actual: Numbers, expected: Numbers, options: C
   }
 }
 
+/** Options for `makeSeededTensor`. */
+export interface SeededTensorOptions {
+  /** Seed of the generator; the same seed gives the same values on every backend. */
+  readonly seed: number;
+  /** Values are uniform in [min, max). Default: [-1, 1). */
+  readonly min?: number;
+  readonly max?: number;
+  /**
+   * Values closer to 0 than this are pushed out to ±minAbs, so that finite differences of
+   * ops with a kink at 0 (relu, leakyRelu, abs) never straddle it. Default: 0.
+   */
+  readonly minAbs?: number;
+}
+
+/**
+ * A float32 tensor of reproducible uniform values, generated in JavaScript (mulberry32), so
+ * that a suite run on several backends sees the same inputs on each.
+ *
+ * ```ts
+ * const x = makeSeededTensor([2, 3], {seed: 1, minAbs: 0.1}); // no entry in (-0.1, 0.1)
+ * ```
+ */
+export function makeSeededTensor(shape: number[], options: SeededTensorOptions): tf.Tensor {
+  const {seed, min = -1, max = 1, minAbs = 0} = options;
+  let state = seed >>> 0;
+  const next = (): number => { // mulberry32
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const size = shape.reduce((a, b) => a * b, 1);
+  const values = new Float32Array(size);
+  for (let i = 0; i < size; i++) {
+    const v = min + (max - min) * next();
+    values[i] = Math.abs(v) < minAbs ? (v < 0 ? -minAbs : minAbs) : v;
+  }
+  return tf.tensor(values, shape, 'float32');
+}
+
 /**
  * Central finite differences of a scalar function of one tensor, in float64 arithmetic on the
  * perturbation but float32 inside tfjs: choose `eps` around 1e-2…1e-3 and compare with a
