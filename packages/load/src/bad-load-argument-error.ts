@@ -1,0 +1,44 @@
+/**
+ * The one error a load computation throws: an argument that cannot describe a model or a data
+ * set (a sample count of 0, a fractional dimension, a target load no N can reach). The message
+ * names the function, the argument, what was expected and what came.
+ */
+export class BadLoadArgumentError extends Error {
+  override name = 'BadLoadArgumentError';
+}
+
+/** `value` must be an integer ≥ `min` (1 unless told) and a safe integer. Returns it. */
+export function checkCount(fn: string, arg: string, value: unknown, min = 1): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    const expected = min === 1 ? 'a positive integer' : `an integer ≥ ${min}`;
+    throw new BadLoadArgumentError(`${fn}: ${arg} must be ${expected}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** `value` must be a finite number > 0. Returns it. */
+export function checkPositive(fn: string, arg: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new BadLoadArgumentError(`${fn}: ${arg} must be a finite number > 0, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** The latent dimension m must not exceed the data dimension n, or there is nothing to compress. */
+export function checkLatentWithinData(fn: string, dataDim: number, latentDim: number): void {
+  if (latentDim > dataDim) {
+    throw new BadLoadArgumentError(
+      `${fn}: latentDim must be at most dataDim (${dataDim}), got ${latentDim}`);
+  }
+}
+
+/** A short, unambiguous rendering of any value for an error message. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) {
+    return String(value);
+  }
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (typeof value === 'function') return 'a function';
+  return typeof value === 'object' ? `an object with keys [${Object.keys(value).join(', ')}]` : typeof value;
+}
