@@ -1,0 +1,124 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {Adam, type AdamOptions} from './adam';
+import {checkData, checkOutputShape, entriesPerSample} from './check-data';
+import {checkEpochOptions, runEpochs, type EpochLoopOptions, type EpochReport} from './epoch-loop';
+import {BadDataError} from './latent-errors';
+import type {Module} from './module';
+import {checkLossOptions, reduceLoss, type LossReduction, type ReconstructionLoss} from './reconstruction-loss';
+
+/** Options for `trainAutoencoder`. */
+export interface TrainAutoencoderOptions extends EpochLoopOptions {
+  readonly encoder: Module;
+  readonly decoder: Module;
+  /** Training samples [N, …features]. */
+  readonly data: tf.Tensor;
+  /** Keep the decoder's weights fixed and train the encoder alone through it. Default false. */
+  readonly freezeDecoder?: boolean;
+  /** Default `'mse'`. */
+  readonly loss?: ReconstructionLoss;
+  /** Default `'sum'`. */
+  readonly reduction?: LossReduction;
+  /** Adam options (the paper: lr 1e-4 for the simulated AE) or an existing Adam. */
+  readonly weights?: AdamOptions | Adam;
+  readonly training?: boolean;
+}
+
+export interface TrainAutoencoderResult {
+  readonly history: EpochReport[];
+  readonly optimizer: Adam;
+}
+
+/**
+ * The baselines: an autoencoder decoder∘encoder trained end to end, or (`freezeDecoder: true`)
+ * an encoder trained through a frozen, pre-trained decoder.
+ *
+ * ```ts
+ * await trainAutoencoder({encoder, decoder, data: x, epochs: 100, freezeDecoder: true});
+ * ```
+ */
+export async function trainAutoencoder(options: TrainAutoencoderOptions): Promise<TrainAutoencoderResult> {
+  const where = 'trainAutoencoder';
+  const {encoder, decoder, data, freezeDecoder = false, loss = 'mse', reduction = 'sum', weights = {}, training = true} = options;
+  checkEpochOptions(where, options, data?.shape?.[0]);
+  checkLossOptions(where, loss, reduction);
+  checkData(where, 'data', data);
+  const variables = freezeDecoder ? [...encoder.variables] : [...encoder.variables, ...decoder.variables];
+  const optimizer = weights instanceof Adam ? weights : new Adam(variables, weights);
+  let shapeChecked = false;
+  const step = (indices: Int32Array): number => {
+    const {value, grads} = tf.tidy(() => {
+      const x = tf.gather(data, tf.tensor1d(indices, 'int32'));
+      return tf.engine().gradients(() => {
+        const out = decoder.apply(encoder.apply(x, {training}), {training});
+        if (!shapeChecked) {
+          checkOutputShape(where, out, x);
+          shapeChecked = true;
+        }
+        return reduceLoss(out, x, loss, reduction);
+      }, variables);
+    });
+    optimizer.applyGradients(grads);
+    const batchLoss = value.dataSync()[0];
+    tf.dispose([value, ...grads]);
+    return reduction === 'sum' ? batchLoss : batchLoss * indices.length * entriesPerSample(data);
+  };
+  const history = await runEpochs(options, data.shape[0], entriesPerSample(data), step);
+  return {history, optimizer};
+}
+
+/** Options for `trainEncoderOnRows`. */
+export interface TrainEncoderOnRowsOptions extends EpochLoopOptions {
+  readonly encoder: Module;
+  /** Samples [N, …features]. */
+  readonly data: tf.Tensor;
+  /** Targets: the rows a decoder learned for these samples [N, m]. */
+  readonly rows: tf.Tensor2D;
+  readonly weights?: AdamOptions | Adam;
+}
+
+/**
+ * An encoder regressed onto the learned rows (squared error, summed): the other way to get an
+ * encoder after training the decoder alone.
+ */
+export async function trainEncoderOnRows(options: TrainEncoderOnRowsOptions): Promise<TrainAutoencoderResult> {
+  const where = 'trainEncoderOnRows';
+  const {encoder, data, rows, weights = {}} = options;
+  checkEpochOptions(where, options, data?.shape?.[0]);
+  checkData(where, 'data', data);
+  checkData(where, 'rows', rows);
+  if (rows.shape[0] !== data.shape[0]) {
+    throw new BadDataError(`${where}: rows has ${rows.shape[0]} rows, data has ${data.shape[0]} samples`);
+  }
+  const optimizer = weights instanceof Adam ? weights : new Adam(encoder.variables, weights);
+  const step = (indices: Int32Array): number => {
+    const {value, grads} = tf.tidy(() => {
+      const idx = tf.tensor1d(indices, 'int32');
+      const x = tf.gather(data, idx);
+      const target = tf.gather(rows, idx);
+      return tf.engine().gradients(() => {
+        const out = encoder.apply(x, {training: true});
+        checkOutputShape(where, out, target);
+        return reduceLoss(out, target, 'mse', 'sum');
+      }, [...encoder.variables]);
+    });
+    optimizer.applyGradients(grads);
+    const batchLoss = value.dataSync()[0];
+    tf.dispose([value, ...grads]);
+    return batchLoss;
+  };
+  const history = await runEpochs(options, data.shape[0], rows.shape[1], step);
+  return {history, optimizer};
+}
+
+/** Apply an encoder to data in batches: [N, m] as a Float32Array. */
+export function encodeAll(encoder: Module, data: tf.Tensor, batchSize = 256): Float32Array {
+  const n = data.shape[0];
+  const parts: Float32Array[] = [];
+  for (let b = 0; b < n; b += batchSize) {
+    parts.push(tf.tidy(() => encoder.apply(tf.slice(data, b, Math.min(batchSize, n - b)), {training: false}).dataSync() as Float32Array));
+  }
+  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+  let off = 0;
+  for (const p of parts) { out.set(p, off); off += p.length; }
+  return out;
+}

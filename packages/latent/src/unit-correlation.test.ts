@@ -1,0 +1,27 @@
+import {expectArraysClose} from '@encoderless/test-utils';
+import {unitCorrelations, meanAbsUnitCorrelation, flattenedCorrelation} from './index';
+
+describe('unit correlations', () => {
+  // truth [4 samples, 2 units]; learned unit 0 = −3·truth₀ + 1 (PCC −1), unit 1 = 2·truth₁ (PCC 1).
+  const truth = Float32Array.from([1, 10, 2, 20, 3, 40, 4, 30]);
+  const learned = Float32Array.from([-2, 20, -5, 40, -8, 80, -11, 60]);
+
+  it('per unit: scale and sign are free, so an affine copy has |PCC| 1', () => {
+    expectArraysClose(unitCorrelations(truth, learned, 2), [-1, 1], {atol: 1e-12});
+    expectArraysClose([meanAbsUnitCorrelation(truth, learned, 2)], [1], {atol: 1e-12});
+  });
+
+  it('flattened PCC of the same perfect fit is far from 1 (why it is only shown beside)', () => {
+    expect(flattenedCorrelation(truth, learned)).toBeLessThan(0.99);
+  });
+
+  it('a hand-computed partial correlation: x = [1,2,3], y = [1,3,2] gives 0.5', () => {
+    // mean 2 each; Σdx·dy = (−1)(−1)+0+(1)(0) = 1; Σdx² = Σdy² = 2 → 1/2.
+    expectArraysClose(unitCorrelations(Float32Array.of(1, 2, 3), Float32Array.of(1, 3, 2), 1), [0.5], {atol: 1e-12});
+  });
+
+  it('a constant unit gets 0, and mismatched sizes throw', () => {
+    expectArraysClose(unitCorrelations(Float32Array.of(1, 1, 1), Float32Array.of(1, 2, 3), 1), [0], {atol: 0});
+    expect(() => unitCorrelations(new Float32Array(6), new Float32Array(4), 2)).toThrow(/truth has 6 values and learned 4/);
+  });
+});
