@@ -1,0 +1,92 @@
+import {promises as fsp} from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+import {writeFileAtomic, writeJsonAtomic} from './write-file-atomic';
+
+let folder: string;
+beforeEach(async () => {
+  folder = await fsp.mkdtemp(path.join(os.tmpdir(), 'report-atomic-'));
+});
+afterEach(async () => {
+  jest.restoreAllMocks();
+  await fsp.rm(folder, {recursive: true, force: true});
+});
+
+/** Every file in the folder, so a leftover temp file (dot-prefixed) shows up. */
+const listing = () => fsp.readdir(folder);
+
+describe('writeFileAtomic', () => {
+  it('writes a string and creates missing parent folders', async () => {
+    const file = path.join(folder, 'a', 'b', 'losses.csv');
+    await writeFileAtomic(file, 'step,loss\n1,0.5\n');
+    expect(await fsp.readFile(file, 'utf8')).toBe('step,loss\n1,0.5\n');
+    expect(await fsp.readdir(path.join(folder, 'a', 'b'))).toEqual(['losses.csv']);
+  });
+
+  it('writes bytes and replaces an existing file', async () => {
+    const file = path.join(folder, 'x.bin');
+    await writeFileAtomic(file, 'old');
+    await writeFileAtomic(file, new Uint8Array([0, 255, 7]));
+    expect([...await fsp.readFile(file)]).toEqual([0, 255, 7]);
+    expect(await listing()).toEqual(['x.bin']);
+  });
+
+  it('a failure at the rename leaves the previous file intact and no temp file behind', async () => {
+    const file = path.join(folder, 'results.json');
+    await writeFileAtomic(file, 'previous');
+    // The temp file is fully written and synced when rename fails: the last moment it exists.
+    jest.spyOn(fsp, 'rename').mockRejectedValueOnce(new Error('simulated EIO'));
+    await expect(writeFileAtomic(file, 'next')).rejects.toThrow('simulated EIO');
+    expect(await fsp.readFile(file, 'utf8')).toBe('previous');
+    expect(await listing()).toEqual(['results.json']);
+  });
+
+  it('a failure while writing leaves the previous file intact and no temp file behind', async () => {
+    const file = path.join(folder, 'results.json');
+    await writeFileAtomic(file, 'previous');
+    const open = fsp.open;
+    jest.spyOn(fsp, 'open').mockImplementationOnce(async (...args: Parameters<typeof fsp.open>) => {
+      const handle = await open(...args);
+      // Write half the bytes for real, then fail, as a full disk would.
+      handle.writeFile = async (data: unknown) => {
+        await fsp.appendFile(args[0] as string, String(data).slice(0, 2));
+        throw new Error('simulated ENOSPC');
+      };
+      return handle;
+    });
+    await expect(writeFileAtomic(file, 'next value')).rejects.toThrow('simulated ENOSPC');
+    expect(await fsp.readFile(file, 'utf8')).toBe('previous');
+    expect(await listing()).toEqual(['results.json']);
+  });
+
+  it('throws when data is neither a string nor bytes', async () => {
+    await expect(writeFileAtomic(path.join(folder, 'f'), 42 as unknown as string))
+      .rejects.toThrow(/writeFileAtomic: data must be a string or a Uint8Array, got 42/);
+    expect(await listing()).toEqual([]);
+  });
+});
+
+describe('writeJsonAtomic', () => {
+  it('writes two-space JSON with a newline at the end', async () => {
+    const file = path.join(folder, 'config.json');
+    await writeJsonAtomic(file, {seed: 1, lr: [0.001]});
+    expect(await fsp.readFile(file, 'utf8')).toBe('{\n  "seed": 1,\n  "lr": [\n    0.001\n  ]\n}\n');
+  });
+
+  it('a value that fails to serialise (BigInt, cycle) leaves the previous file intact and no temp file', async () => {
+    const file = path.join(folder, 'config.json');
+    await writeJsonAtomic(file, {ok: true});
+    await expect(writeJsonAtomic(file, {n: 1n})).rejects.toThrow(/BigInt/);
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    await expect(writeJsonAtomic(file, cycle)).rejects.toThrow(/circular/);
+    expect(JSON.parse(await fsp.readFile(file, 'utf8'))).toEqual({ok: true});
+    expect(await listing()).toEqual(['config.json']);
+  });
+
+  it('throws when the value has no JSON form (undefined)', async () => {
+    await expect(writeJsonAtomic(path.join(folder, 'u.json'), undefined))
+      .rejects.toThrow(/writeJsonAtomic: value must be JSON-serialisable, got undefined/);
+  });
+});
