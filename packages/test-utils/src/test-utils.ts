@@ -161,7 +161,6 @@ export function describeEachBackend(
           await useBackend(name);
         } catch (err) {
           skipReason = (err as Error).message;
-          // eslint-disable-next-line no-console
           console.warn(`skipping backend ${name}: ${skipReason}`);
         }
       });

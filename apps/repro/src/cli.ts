@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+import {BadFlagError, formatFlagHelp, parseFlags} from './flags';
+import {runSimulatedCommand, SIMULATED_FLAGS} from './run-simulated';
+
+const COMMANDS = {
+  simulated: {
+    summary: 'simulated gene-regulatory network (paper Section 3.3): decoder vs encoder vs autoencoder over load',
+    flags: SIMULATED_FLAGS,
+    run: runSimulatedCommand,
+  },
+} as const;
+
+/** Errors whose message already says what to fix: print it alone, exit 2. */
+const USER_ERRORS = new Set([
+  'BadFlagError', 'BadConfigError', 'BadDataError', 'BadLoadArgumentError', 'BadModelConfigError',
+  'UnknownBackendError', 'MissingBackendError', 'BadResultFileError', 'BadReportArgumentError', 'BadRandomArgumentError',
+]);
+
+function usage(): string {
+  return ['usage: encoderless <command> [flags]', '', 'commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)}${c.summary}`),
+    '', 'flags (every command):', formatFlagHelp(SIMULATED_FLAGS), '',
+    'Run from the repository root as `npx -y pnpm@9 encoderless <command> [flags]`.'].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    console.log(usage());
+    return command === undefined ? 2 : 0;
+  }
+  const spec = COMMANDS[command as keyof typeof COMMANDS];
+  if (!spec) throw new BadFlagError(`encoderless: unknown command '${command}'; expected one of ${Object.keys(COMMANDS).join(', ')}`);
+  const flags = parseFlags(rest, spec.flags, command);
+  if (flags.help) {
+    console.log(`encoderless ${command}: ${spec.summary}\n\n${formatFlagHelp(spec.flags)}`);
+    return 0;
+  }
+  await spec.run(flags, (line) => console.log(line));
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err: Error) => {
+    if (USER_ERRORS.has(err?.name)) {
+      console.error(`error: ${err.message}`);
+      process.exitCode = 2;
+    } else {
+      console.error(err?.stack ?? String(err));
+      process.exitCode = 1;
+    }
+  },
+);

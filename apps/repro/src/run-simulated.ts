@@ -1,0 +1,50 @@
+import {useBackend} from '@encoderless/backends';
+import {createProgress, writeFileAtomic, writeJsonAtomic} from '@encoderless/report';
+import {COMMON_FLAGS, type ParsedFlags} from './flags';
+import {openRunFolder} from './run-folder';
+import {runAutoencoderPoint, runDecoderPoint, type SimulatedRecord} from './simulated';
+import {resolveSimulatedConfig} from './simulated-config';
+import {renderSimulatedFigure, simulatedCsv, simulatedReport, sortRecords} from './simulated-output';
+
+export const SIMULATED_FLAGS = COMMON_FLAGS;
+
+/**
+ * `encoderless simulated`: the sweep over N for the decoder alone, the encoder on the frozen
+ * decoder and the autoencoder. Each (N, job) is a point written as soon as it is done.
+ */
+export async function runSimulatedCommand(flags: ParsedFlags, log: (line: string) => void): Promise<void> {
+  const config = resolveSimulatedConfig(flags);
+  const out = (flags.out as string | undefined) ?? 'runs/simulated';
+  const backend = await useBackend(flags.backend as string | undefined);
+  log(`encoderless simulated: backend ${backend.name}${backend.simd === undefined ? '' : backend.simd ? ' (SIMD)' : ' (no SIMD)'}, ` +
+    `sizes N = ${config.sizes.join(', ')}, ${flags.quick ? 'quick preset' : 'full preset'}, output ${out}`);
+  const folder = await openRunFolder(out, 'simulated', config, {resume: Boolean(flags.resume), extra: {backend: backend.name}});
+
+  const jobs = config.sizes.flatMap((n) => [
+    {key: `N${n}-decoder-encoder`, n, work: 2 * n * config.epochs, run: runDecoderPoint},
+    {key: `N${n}-autoencoder`, n, work: n * config.autoencoderEpochs, run: runAutoencoderPoint},
+  ]);
+  const records: SimulatedRecord[] = [];
+  const todo = jobs.filter((job) => {
+    const saved = folder.readPoint<SimulatedRecord[]>(job.key);
+    if (saved) records.push(...saved);
+    return !saved;
+  });
+  if (todo.length < jobs.length) log(`resuming: ${jobs.length - todo.length} of ${jobs.length} points already done`);
+  const progress = createProgress({total: todo.reduce((s, j) => s + j.work, 0), label: 'simulated', stream: process.stderr});
+  const started = performance.now();
+  for (const job of todo) {
+    const result = await job.run(config, job.n, (samples, label) => progress.tick(samples, label));
+    await folder.writePoint(job.key, result);
+    records.push(...result);
+  }
+  progress.done();
+  const seconds = records.reduce((s, r) => s + r.seconds, 0);
+  const sorted = sortRecords(records);
+  await writeJsonAtomic(folder.file('results.json'), {config, backend: backend.name, records: sorted});
+  await writeFileAtomic(folder.file('results.csv'), simulatedCsv(sorted));
+  await writeFileAtomic(folder.file('figure.svg'), renderSimulatedFigure(sorted));
+  await writeFileAtomic(folder.file('report.md'), simulatedReport(config, sorted,
+    {backend: backend.name, seconds, quick: Boolean(flags.quick)}));
+  log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s: ${folder.file('report.md')}, results.csv, results.json, figure.svg`);
+}
