@@ -24,6 +24,7 @@ export const COMMON_FLAGS = {
   seed: {type: 'integer', help: 'seed of everything random (default 0)'},
   backend: {type: 'string', help: 'wasm (default), cpu, node, node-gpu or auto; env ENCODERLESS_BACKEND'},
   resume: {type: 'boolean', help: 'keep finished points in --out and compute only the rest'},
+  jobs: {type: 'integer', help: 'parallel workers for the sweep (default: the number of cores); results do not depend on it'},
   help: {type: 'boolean', help: 'print this help'},
 } as const satisfies FlagSchema;
 

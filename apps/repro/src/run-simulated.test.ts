@@ -7,7 +7,7 @@ import {runSimulatedCommand} from './run-simulated';
 // files and --resume, not the numbers.
 describe('encoderless simulated (tiny sweep)', () => {
   const out = join(mkdtempSync(join(tmpdir(), 'encoderless-sim-')), 'run');
-  const flags = {sizes: [6, 9], epochs: 2, out, backend: 'wasm'};
+  const flags = {sizes: [6, 9], epochs: 2, out, backend: 'wasm', jobs: 1};
   const log: string[] = [];
   const read = (f: string) => JSON.parse(readFileSync(join(out, f), 'utf8'));
 
@@ -47,5 +47,15 @@ describe('encoderless simulated (tiny sweep)', () => {
   it('without --resume the folder starts over', async () => {
     await runSimulatedCommand(flags, () => {});
     expect(read('results.json').records.find((r: {samples: number; model: string}) => r.samples === 6 && r.model === 'autoencoder').testLoss).not.toBe(123);
+  });
+
+  // Bit-identical, not close: each job seeds itself, so the worker it lands on cannot matter.
+  it('--jobs 2 (two worker threads) gives the same numbers as --jobs 1', async () => {
+    const serial = read('results.json').records;
+    const out2 = join(mkdtempSync(join(tmpdir(), 'encoderless-sim-')), 'run');
+    await runSimulatedCommand({...flags, out: out2, jobs: 2}, () => {});
+    const parallel = JSON.parse(readFileSync(join(out2, 'results.json'), 'utf8')).records;
+    const strip = (rs: {seconds: number}[]) => rs.map(({seconds: _s, ...rest}) => rest);
+    expect(strip(parallel)).toEqual(strip(serial));
   });
 });

@@ -1,12 +1,22 @@
 import {useBackend} from '@encoderless/backends';
 import {createProgress, writeFileAtomic, writeJsonAtomic} from '@encoderless/report';
-import {COMMON_FLAGS, type ParsedFlags} from './flags';
+import {availableParallelism} from 'node:os';
+import {BadFlagError, COMMON_FLAGS, type ParsedFlags} from './flags';
+import type {JobSpec} from './job-registry';
+import {runJobPool} from './job-pool';
 import {openRunFolder} from './run-folder';
-import {runAutoencoderPoint, runDecoderPoint, type SimulatedRecord} from './simulated';
+import type {SimulatedRecord} from './simulated';
 import {resolveSimulatedConfig} from './simulated-config';
 import {renderSimulatedFigure, simulatedCsv, simulatedReport, sortRecords} from './simulated-output';
 
 export const SIMULATED_FLAGS = COMMON_FLAGS;
+
+/** `--jobs`, default the number of cores. */
+export function workerCount(flags: ParsedFlags): number {
+  const jobs = (flags.jobs as number | undefined) ?? availableParallelism();
+  if (jobs < 1) throw new BadFlagError(`encoderless: --jobs must be at least 1, got ${jobs}`);
+  return jobs;
+}
 
 /**
  * `encoderless simulated`: the sweep over N for the decoder alone, the encoder on the frozen
@@ -20,9 +30,9 @@ export async function runSimulatedCommand(flags: ParsedFlags, log: (line: string
     `sizes N = ${config.sizes.join(', ')}, ${flags.quick ? 'quick preset' : 'full preset'}, output ${out}`);
   const folder = await openRunFolder(out, 'simulated', config, {resume: Boolean(flags.resume), extra: {backend: backend.name}});
 
-  const jobs = config.sizes.flatMap((n) => [
-    {key: `N${n}-decoder-encoder`, n, work: 2 * n * config.epochs, run: runDecoderPoint},
-    {key: `N${n}-autoencoder`, n, work: n * config.autoencoderEpochs, run: runAutoencoderPoint},
+  const jobs: JobSpec[] = config.sizes.flatMap((n) => [
+    {key: `N${n}-decoder-encoder`, kind: 'simulated-decoder' as const, args: {config, samples: n}, work: 2 * n * config.epochs},
+    {key: `N${n}-autoencoder`, kind: 'simulated-autoencoder' as const, args: {config, samples: n}, work: n * config.autoencoderEpochs},
   ]);
   const records: SimulatedRecord[] = [];
   const todo = jobs.filter((job) => {
@@ -33,11 +43,14 @@ export async function runSimulatedCommand(flags: ParsedFlags, log: (line: string
   if (todo.length < jobs.length) log(`resuming: ${jobs.length - todo.length} of ${jobs.length} points already done`);
   const progress = createProgress({total: todo.reduce((s, j) => s + j.work, 0), label: 'simulated', stream: process.stderr});
   const started = performance.now();
-  for (const job of todo) {
-    const result = await job.run(config, job.n, (samples, label) => progress.tick(samples, label));
-    await folder.writePoint(job.key, result);
-    records.push(...result);
-  }
+  await runJobPool(todo, {
+    jobs: workerCount(flags), backend: backend.name,
+    onTick: (samples, label) => progress.tick(samples, label),
+    onResult: async (job, result) => {
+      await folder.writePoint(job.key, result);
+      records.push(...(result as SimulatedRecord[]));
+    },
+  });
   progress.done();
   const seconds = records.reduce((s, r) => s + r.seconds, 0);
   const sorted = sortRecords(records);
