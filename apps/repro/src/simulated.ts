@@ -41,6 +41,21 @@ function simulatedData(config: SimulatedConfig, samples: number) {
   });
 }
 
+/**
+ * Data, tensors and fresh models of one N. Both jobs of an N build the same decoder and
+ * encoder from the same seeds (the sparse decoder masked by the true network).
+ */
+function setUpPoint(config: SimulatedConfig, samples: number) {
+  const data = simulatedData(config, samples);
+  const {latentDim: m, seed} = config;
+  return {
+    data, m, seed,
+    xTrain: toTensor(data.train.x), xTest: toTensor(data.test.x),
+    decoder: createSparseDecoder({latentDim: m, outputDim: config.dataDim, mask: data.network.adjacency.data, seed: seed + 1}),
+    encoder: createLinearEncoder({inputDim: config.dataDim, latentDim: m, seed: seed + 2}),
+  };
+}
+
 function loads(config: SimulatedConfig, samples: number, decoder: Module & {countParameters(): number},
   encoderWeights: number) {
   return {
@@ -54,11 +69,7 @@ function loads(config: SimulatedConfig, samples: number, decoder: Module & {coun
  * fitted by the same descent against the frozen decoder.
  */
 export async function runDecoderPoint(config: SimulatedConfig, samples: number, tick: Tick): Promise<SimulatedRecord[]> {
-  const data = simulatedData(config, samples);
-  const {latentDim: m, seed} = config;
-  const xTrain = toTensor(data.train.x), xTest = toTensor(data.test.x);
-  const decoder = createSparseDecoder({latentDim: m, outputDim: config.dataDim, mask: data.network.adjacency.data, seed: seed + 1});
-  const encoder = createLinearEncoder({inputDim: config.dataDim, latentDim: m, seed: seed + 2});
+  const {data, m, seed, xTrain, xTest, decoder, encoder} = setUpPoint(config, samples);
   const rowOptimizer = {kind: 'sgd' as const, learningRate: config.rowLearningRate, momentum: config.rowMomentum};
   try {
     const started = performance.now();
@@ -99,11 +110,7 @@ export async function runDecoderPoint(config: SimulatedConfig, samples: number, 
 
 /** The autoencoder from scratch: a fresh sparse decoder (same mask) and linear encoder, end to end. */
 export async function runAutoencoderPoint(config: SimulatedConfig, samples: number, tick: Tick): Promise<SimulatedRecord[]> {
-  const data = simulatedData(config, samples);
-  const {latentDim: m, seed} = config;
-  const xTrain = toTensor(data.train.x), xTest = toTensor(data.test.x);
-  const decoder = createSparseDecoder({latentDim: m, outputDim: config.dataDim, mask: data.network.adjacency.data, seed: seed + 1});
-  const encoder = createLinearEncoder({inputDim: config.dataDim, latentDim: m, seed: seed + 2});
+  const {data, m, seed, xTrain, xTest, decoder, encoder} = setUpPoint(config, samples);
   try {
     const started = performance.now();
     await trainAutoencoder({

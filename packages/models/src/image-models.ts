@@ -72,10 +72,16 @@ export interface CifarModelOptions {
   readonly seed?: number;
 }
 
-function cifarShape(variant: CifarVariant): {grid: number; channels: number} {
-  if (variant === '1x1') return {grid: 1, channels: 256};
-  if (variant === '4x4') return {grid: 4, channels: 64};
-  throw new BadModelConfigError(`CIFAR model: variant must be '1x1' or '4x4', got '${String(variant)}'`);
+/** The representation's grid and channels, the width c (default: the paper's) and the init stream. */
+function cifarSetUp(options: CifarModelOptions) {
+  const {variant, seed = 0} = options;
+  if (variant !== '1x1' && variant !== '4x4') {
+    throw new BadModelConfigError(`CIFAR model: variant must be '1x1' or '4x4', got '${String(variant)}'`);
+  }
+  const [grid, channels] = variant === '1x1' ? [1, 256] : [4, 64];
+  const c = options.capacity ?? (variant === '1x1' ? 64 : 16);
+  if (!(Number.isInteger(c) && c > 0)) throw new BadModelConfigError(`CIFAR model: capacity must be a positive integer, got ${c}`);
+  return {variant, grid, channels, c, rng: createRandom(seed)};
 }
 
 /**
@@ -87,10 +93,7 @@ function cifarShape(variant: CifarVariant): {grid: number; channels: number} {
  * the one we follow where its text and table disagree.
  */
 export function createCifarDecoder(options: CifarModelOptions): Model {
-  const {variant, seed = 0} = options;
-  const {grid, channels} = cifarShape(variant);
-  const c = options.capacity ?? (variant === '1x1' ? 64 : 16);
-  const rng = createRandom(seed);
+  const {variant, grid, channels, c, rng} = cifarSetUp(options);
   const block = (ci: number, co: number, k: number, s: number, p: number) => [
     createConvTranspose2d(rng, {inChannels: ci, outChannels: co, kernel: k, stride: s, padding: p}),
     createBatchNorm(co), relu,
@@ -108,10 +111,7 @@ export function createCifarDecoder(options: CifarModelOptions): Model {
 
 /** The mirror of `createCifarDecoder`: [32, 32, 3] → the flat representation (linear output). */
 export function createCifarEncoder(options: CifarModelOptions): Model {
-  const {variant, seed = 0} = options;
-  const {grid, channels} = cifarShape(variant);
-  const c = options.capacity ?? (variant === '1x1' ? 64 : 16);
-  const rng = createRandom(seed);
+  const {variant, grid, channels, c, rng} = cifarSetUp(options);
   const block = (ci: number, co: number, k: number, s: number, p: number) => [
     createConv2d(rng, {inChannels: ci, outChannels: co, kernel: k, stride: s, padding: p}), createBatchNorm(co), relu,
   ];
