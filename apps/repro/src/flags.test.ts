@@ -1,4 +1,4 @@
-import {parseFlags, COMMON_FLAGS, formatFlagHelp} from './flags';
+import {parseFlags, COMMON_FLAGS, formatFlagHelp, choosePreset} from './flags';
 
 describe('parseFlags', () => {
   it('reads values, =values, booleans and lists', () => {
@@ -18,5 +18,14 @@ describe('parseFlags', () => {
   it('help lists every flag', () => {
     const help = formatFlagHelp(COMMON_FLAGS);
     for (const name of Object.keys(COMMON_FLAGS)) expect(help).toContain(`--${name}`);
+  });
+
+  it('chooses the preset from --preset or --quick, and throws on an unknown one', () => {
+    const presets = {full: 1, quick: 2};
+    expect(choosePreset({}, presets, 'x')).toEqual({name: 'full', preset: 1});
+    expect(choosePreset({quick: true}, presets, 'x')).toEqual({name: 'quick', preset: 2});
+    expect(choosePreset({preset: 'quick'}, presets, 'x')).toEqual({name: 'quick', preset: 2});
+    expect(() => choosePreset({preset: 'paper'}, presets, 'x')).toThrow(/unknown preset 'paper'; expected one of full, quick/);
+    expect(() => choosePreset({preset: 'full', quick: true}, presets, 'x')).toThrow(/--quick and --preset full disagree/);
   });
 });

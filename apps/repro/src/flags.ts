@@ -18,7 +18,8 @@ export type ParsedFlags = Record<string, FlagValue>;
 /** Flags every runner shares (the design card's list). */
 export const COMMON_FLAGS = {
   out: {type: 'string', help: 'output folder (default runs/<command>)'},
-  quick: {type: 'boolean', help: 'the small preset: minutes, not hours (CI runs it)'},
+  preset: {type: 'string', help: "settings to start from: 'full' (the paper's, default) or 'quick'"},
+  quick: {type: 'boolean', help: "the small preset, same as --preset quick (CI runs it)"},
   epochs: {type: 'integer', help: 'training epochs, overriding the preset'},
   sizes: {type: 'integer-list', help: 'training-set sizes N, comma-separated (e.g. 50,200,1000)'},
   seed: {type: 'integer', help: 'seed of everything random (default 0)'},
@@ -100,4 +101,21 @@ export function formatFlagHelp(schema: FlagSchema): string {
   return Object.entries(schema)
     .map(([name, spec]) => `  --${name.padEnd(width - 2)}${spec.type === 'boolean' ? '' : `<${spec.type}> `}${spec.help}`)
     .join('\n');
+}
+
+/**
+ * The preset a run starts from: `--preset NAME` or `--quick`; unknown names and a clash
+ * between the two are errors.
+ */
+export function choosePreset<T>(flags: ParsedFlags, presets: Readonly<Record<string, T>>, command: string): {name: string; preset: T} {
+  const named = flags.preset as string | undefined;
+  if (named !== undefined && flags.quick && named !== 'quick') {
+    throw new BadFlagError(`encoderless ${command}: --quick and --preset ${named} disagree; give one`);
+  }
+  const name = named ?? (flags.quick ? 'quick' : 'full');
+  const preset = presets[name];
+  if (preset === undefined) {
+    throw new BadFlagError(`encoderless ${command}: unknown preset '${name}'; expected one of ${Object.keys(presets).join(', ')}`);
+  }
+  return {name, preset};
 }

@@ -24,7 +24,9 @@ describe('encoderless simulated (tiny sweep)', () => {
     expect(readFileSync(join(out, 'results.csv'), 'utf8').split('\n')[0]).toBe(
       'samples,model,decoderLoad,encoderLoad,trainLoss,testLoss,pcc,pccFlattened,epochs,seconds');
     expect(readFileSync(join(out, 'figure.svg'), 'utf8')).toMatch(/^<svg[\s\S]*decoder alone[\s\S]*<\/svg>\s*$/);
-    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/No size with decoder load ≥ 5/);
+    const report = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(report).toMatch(/No size with decoder load ≥ 5/);
+    expect(report).toMatch(/overridden by flags: epochs=2, autoencoderEpochs=4, testEpochs=50/);
     expect(read('config.json').settings.sizes).toEqual([6, 9]);
   });
 

@@ -27,7 +27,7 @@ export async function runSimulatedCommand(flags: ParsedFlags, log: (line: string
   const out = (flags.out as string | undefined) ?? 'runs/simulated';
   const backend = await useBackend(flags.backend as string | undefined);
   log(`encoderless simulated: backend ${backend.name}${backend.simd === undefined ? '' : backend.simd ? ' (SIMD)' : ' (no SIMD)'}, ` +
-    `sizes N = ${config.sizes.join(', ')}, ${flags.quick ? 'quick preset' : 'full preset'}, output ${out}`);
+    `sizes N = ${config.sizes.join(', ')}, ${config.preset} preset, output ${out}`);
   const folder = await openRunFolder(out, 'simulated', config, {resume: Boolean(flags.resume), extra: {backend: backend.name}});
 
   const jobs: JobSpec[] = config.sizes.flatMap((n) => [
@@ -58,6 +58,6 @@ export async function runSimulatedCommand(flags: ParsedFlags, log: (line: string
   await writeFileAtomic(folder.file('results.csv'), simulatedCsv(sorted));
   await writeFileAtomic(folder.file('figure.svg'), renderSimulatedFigure(sorted));
   await writeFileAtomic(folder.file('report.md'), simulatedReport(config, sorted,
-    {backend: backend.name, seconds, quick: Boolean(flags.quick)}));
+    {backend: backend.name, seconds}));
   log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s: ${folder.file('report.md')}, results.csv, results.json, figure.svg`);
 }

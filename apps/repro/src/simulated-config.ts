@@ -1,8 +1,10 @@
 import {samplesForDecoderLoad} from '@encoderless/load';
-import {BadFlagError, type ParsedFlags} from './flags';
+import {BadFlagError, choosePreset, type ParsedFlags} from './flags';
 
 /** Every knob of the simulated experiment (paper Section 3.3). Defaults: the paper's. */
 export interface SimulatedConfig {
+  /** The preset these settings started from ('full' or 'quick'), before flag overrides. */
+  readonly preset: string;
   /** Training-set sizes N; default: the N at which the decoder load is each of `targetLoads`. */
   readonly sizes: readonly number[];
   /** Decoder loads the default sizes aim at: 0.5 … 9.5, as the paper's sweep. */
@@ -40,7 +42,7 @@ export interface SimulatedConfig {
 }
 
 /** The paper's settings. About 15–25 minutes here on wasm. */
-export const SIMULATED_FULL: Omit<SimulatedConfig, 'sizes'> = {
+export const SIMULATED_FULL: Omit<SimulatedConfig, 'sizes' | 'preset'> = {
   targetLoads: [0.5, 1, 2, 3, 5, 7, 8, 9, 9.5],
   latentDim: 100,
   dataDim: 1000,
@@ -64,7 +66,7 @@ export const SIMULATED_FULL: Omit<SimulatedConfig, 'sizes'> = {
  * every model at a higher Adam rate (decoder 3e-3, encoders 1e-3) so that it gets somewhere in
  * so few steps. Not the paper's settings; the report says so.
  */
-export const SIMULATED_QUICK: Omit<SimulatedConfig, 'sizes'> = {
+export const SIMULATED_QUICK: Omit<SimulatedConfig, 'sizes' | 'preset'> = {
   ...SIMULATED_FULL,
   targetLoads: [1, 3, 6],
   epochs: 150,
@@ -81,7 +83,7 @@ export function expectedDecoderWeights(c: Pick<SimulatedConfig, 'latentDim' | 'd
 
 /** Flags → config: preset, then overrides. */
 export function resolveSimulatedConfig(flags: ParsedFlags): SimulatedConfig {
-  const preset = flags.quick ? SIMULATED_QUICK : SIMULATED_FULL;
+  const {name, preset} = choosePreset(flags, {full: SIMULATED_FULL, quick: SIMULATED_QUICK}, 'simulated');
   const epochs = flags.epochs as number | undefined;
   if (epochs !== undefined && epochs <= 0) {
     throw new BadFlagError(`encoderless simulated: --epochs must be positive, got ${epochs}`);
@@ -93,5 +95,13 @@ export function resolveSimulatedConfig(flags: ParsedFlags): SimulatedConfig {
   };
   const sizes = (flags.sizes as number[] | undefined)
     ?? base.targetLoads.map((l) => samplesForDecoderLoad(l, {dataDim: base.dataDim, latentDim: base.latentDim, weights: expectedDecoderWeights(base)}));
-  return {...base, sizes: [...new Set(sizes)].sort((a, b) => a - b)};
+  return {preset: name, ...base, sizes: [...new Set(sizes)].sort((a, b) => a - b)};
+}
+
+/** The settings that differ from the preset they started from, as `key=value` (not sizes). */
+export function describeOverrides(config: SimulatedConfig): string[] {
+  const preset = (config.preset === 'quick' ? SIMULATED_QUICK : SIMULATED_FULL) as unknown as Record<string, unknown>;
+  return Object.entries(config)
+    .filter(([k, v]) => k in preset && JSON.stringify(preset[k]) !== JSON.stringify(v))
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`);
 }

@@ -1,5 +1,5 @@
 import {renderChartGrid, toCsv, toMarkdownTable, type LineSeries} from '@encoderless/report';
-import type {SimulatedConfig} from './simulated-config';
+import {describeOverrides, type SimulatedConfig} from './simulated-config';
 import type {SimulatedRecord} from './simulated';
 
 const MODELS = ['decoder', 'encoder', 'autoencoder'] as const;
@@ -59,7 +59,7 @@ export function checkPrediction(records: readonly SimulatedRecord[]): {held: boo
 }
 
 export function simulatedReport(config: SimulatedConfig, records: readonly SimulatedRecord[],
-  meta: {backend: string; seconds: number; quick: boolean}): string {
+  meta: {backend: string; seconds: number}): string {
   const rows = sortRecords(records).map((r) => ({
     N: r.samples, model: r.model, 'decoder load': r.decoderLoad, 'encoder load': r.encoderLoad,
     'train loss': r.trainLoss, 'test loss': r.testLoss, '|PCC| per unit': r.pcc, 'PCC flattened': r.pccFlattened,
@@ -69,8 +69,8 @@ export function simulatedReport(config: SimulatedConfig, records: readonly Simul
   return [
     '# Simulated regulatory network (paper Section 3.3)',
     '',
-    `Backend ${meta.backend}; ${meta.quick ? '`--quick` preset (three sizes, 150 epochs, higher Adam rates: not the paper\'s settings)' : 'full preset (the paper\'s settings)'}; ` +
-    `seed ${config.seed}; wall time ${(meta.seconds / 60).toFixed(1)} min. Settings: \`config.json\`.`,
+    `Backend ${meta.backend}; ${config.preset === 'quick' ? '`quick` preset (three sizes, 150 epochs, higher Adam rates: not the paper\'s settings)' : '`full` preset (the paper\'s settings)'}; ` +
+    `${describeOverrides(config).length ? `overridden by flags: ${describeOverrides(config).join(', ')}; ` : ''}seed ${config.seed}; wall time ${(meta.seconds / 60).toFixed(1)} min. Settings: \`config.json\`.`,
     '',
     `n = ${config.dataDim} genes, m = ${config.latentDim} regulators, connectivity ${config.connectivity}, noise σ = ${config.noiseStd}, ` +
     `${config.testSamples} fresh test samples per N. Decoder: ${config.epochs} epochs (Adam ${config.decoderLearningRate}, rows SGD ` +
