@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import {BadFlagError, formatFlagHelp, parseFlags} from './flags';
+import {MNIST_FLAGS, runMnistCommand} from './run-mnist';
 import {runSimulatedCommand, SIMULATED_FLAGS} from './run-simulated';
 
 const COMMANDS = {
@@ -8,18 +9,24 @@ const COMMANDS = {
     flags: SIMULATED_FLAGS,
     run: runSimulatedCommand,
   },
+  mnist: {
+    summary: 'MNIST (paper Section 3.1): decoder vs autoencoders over N, and out of distribution',
+    flags: MNIST_FLAGS,
+    run: runMnistCommand,
+  },
 } as const;
 
 /** Errors whose message already says what to fix: print it alone, exit 2. */
 const USER_ERRORS = new Set([
   'BadFlagError', 'BadConfigError', 'BadDataError', 'BadLoadArgumentError', 'BadModelConfigError',
   'UnknownBackendError', 'MissingBackendError', 'BadResultFileError', 'BadReportArgumentError', 'BadRandomArgumentError',
+  'BadDataFileError', 'DataUnavailableError',
 ]);
 
 function usage(): string {
   return ['usage: encoderless <command> [flags]', '', 'commands:',
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)}${c.summary}`),
-    '', 'flags (every command):', formatFlagHelp(SIMULATED_FLAGS), '',
+    '', 'flags (every command; `encoderless <command> --help` lists its own):', formatFlagHelp(SIMULATED_FLAGS), '',
     'Run from the repository root as `npx -y pnpm@9 encoderless <command> [flags]`.'].join('\n');
 }
 

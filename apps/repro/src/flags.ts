@@ -119,3 +119,11 @@ export function choosePreset<T>(flags: ParsedFlags, presets: Readonly<Record<str
   }
   return {name, preset};
 }
+
+/** The settings that differ from the preset they started from, as `key=value`. */
+export function describeOverrides(config: object, preset: object): string[] {
+  const base = preset as Record<string, unknown>;
+  return Object.entries(config)
+    .filter(([k, v]) => k in base && JSON.stringify(base[k]) !== JSON.stringify(v))
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+}

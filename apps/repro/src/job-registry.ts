@@ -1,3 +1,4 @@
+import {runMnistAutoencoderJob, runMnistDecoderJob, runMnistOodJob, type MnistJobArgs} from './mnist';
 import {runAutoencoderPoint, runDecoderPoint, type Tick} from './simulated';
 import type {SimulatedConfig} from './simulated-config';
 
@@ -8,6 +9,9 @@ import type {SimulatedConfig} from './simulated-config';
 export const JOBS = {
   'simulated-decoder': (a: {config: SimulatedConfig; samples: number}, tick: Tick) => runDecoderPoint(a.config, a.samples, tick),
   'simulated-autoencoder': (a: {config: SimulatedConfig; samples: number}, tick: Tick) => runAutoencoderPoint(a.config, a.samples, tick),
+  'mnist-decoder': (a: MnistJobArgs, tick: Tick) => runMnistDecoderJob(a, tick),
+  'mnist-autoencoder': (a: MnistJobArgs, tick: Tick) => runMnistAutoencoderJob(a, tick),
+  'mnist-ood': (a: MnistJobArgs, tick: Tick) => runMnistOodJob(a, tick),
 } as const;
 
 export type JobKind = keyof typeof JOBS;

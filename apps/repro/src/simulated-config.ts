@@ -98,10 +98,7 @@ export function resolveSimulatedConfig(flags: ParsedFlags): SimulatedConfig {
   return {preset: name, ...base, sizes: [...new Set(sizes)].sort((a, b) => a - b)};
 }
 
-/** The settings that differ from the preset they started from, as `key=value` (not sizes). */
-export function describeOverrides(config: SimulatedConfig): string[] {
-  const preset = (config.preset === 'quick' ? SIMULATED_QUICK : SIMULATED_FULL) as unknown as Record<string, unknown>;
-  return Object.entries(config)
-    .filter(([k, v]) => k in preset && JSON.stringify(preset[k]) !== JSON.stringify(v))
-    .map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+/** The preset object a config started from. */
+export function simulatedPreset(config: SimulatedConfig): object {
+  return config.preset === 'quick' ? SIMULATED_QUICK : SIMULATED_FULL;
 }
