@@ -59,6 +59,17 @@ function conv2dCase(
   };
 }
 
+function convTransposeCase(
+  x: [number, number, number, number], f: [number, number, number, number], out: [number, number, number, number],
+  stride: number, pad: 'same' | 'valid' | number,
+): GradCase {
+  return {
+    name: `conv2dTranspose x=${JSON.stringify(x)} f=${JSON.stringify(f)} → ${JSON.stringify(out)} s=${stride} pad=${pad}`,
+    inputs: {x: {shape: x}, filter: {shape: f}},
+    loss: ({x, filter}) => project(tf.conv2dTranspose(t4(x), t4(filter), out, stride, pad)),
+  };
+}
+
 const CASES: readonly GradCase[] = [
   {
     name: 'matMul a=[3,4] b=[4,2]',
@@ -104,6 +115,11 @@ const CASES: readonly GradCase[] = [
     inputs: {x: {shape: [2, 3, 3, 3]}, filter: {shape: [4, 4, 2, 3]}},
     loss: ({x, filter}) => project(tf.conv2dTranspose(t4(x), t4(filter), [2, 6, 6, 2], 2, 'same')),
   },
+  convTransposeCase([2, 3, 3, 3], [4, 4, 2, 3], [2, 6, 6, 2], 2, 1), // PyTorch's padding=1: the decoders' exact call
+  convTransposeCase([2, 4, 4, 3], [3, 3, 2, 3], [2, 4, 4, 2], 1, 'same'),
+  convTransposeCase([2, 3, 3, 3], [3, 3, 2, 3], [2, 7, 7, 2], 2, 'valid'),
+  convTransposeCase([1, 1, 1, 4], [4, 4, 2, 4], [1, 4, 4, 2], 2, 'valid'), // CIFAR 1×1 → 4×4
+  conv2dCase([2, 5, 6, 2], [3, 3, 2, 3], 1, [[0, 0], [2, 0], [1, 1], [0, 0]]),
   {
     // Training-mode batch norm: statistics of this batch over [batch, height, width].
     name: 'batchNorm training x=[2,3,3,2] over axes [0,1,2]',

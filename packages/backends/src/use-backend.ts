@@ -125,7 +125,8 @@ export interface UseBackendOptions {
 /**
  * Switch TensorFlow.js to a backend and make it train: loads the backend's package, registers
  * the gradient functions, and on wasm the kernels it lacks (Conv2DBackpropFilter,
- * UnsortedSegmentSum). Nothing happens on import; call this once before building models.
+ * UnsortedSegmentSum) and faster ones for those too slow to train with (`registerWasmKernels`).
+ * Nothing happens on import; call this once before building models.
  *
  * Default: `ENCODERLESS_BACKEND`, else `wasm`. `auto` picks the fastest installed
  * (node-gpu, node, wasm, cpu).

@@ -1,42 +1,49 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type {BackendWasm} from '@tensorflow/tfjs-backend-wasm';
+import {disposeWasmData as dispose, runWasmKernel as run, type KernelArgs} from './wasm-kernel-calls';
+import {WASM_KERNEL_REPLACEMENTS} from './wasm-kernel-replacements';
 
 /**
- * Kernels the wasm backend of tfjs 4.22.0 lacks but training needs:
+ * Make the wasm backend of tfjs 4.22.0 fit for training.
  *
+ * Kernels it lacks:
  * - `Conv2DBackpropFilter`: the filter gradient of every conv2d and conv2dTranspose layer;
  * - `UnsortedSegmentSum`: the gradient of `gather` (embedding and latent-table lookups).
+ * These are registered only where no kernel of that name is there yet, so a later tfjs that
+ * ships its own wins.
  *
- * Both are composed from kernels the wasm backend has (XNNPACK Conv2D, ScatterNd, Transpose,
- * Slice, Reshape), called directly through the kernel registry: that yields backend-owned
- * `TensorInfo`s without creating Tensors, so nothing shows up on the tape and each
- * intermediate is freed here with `disposeData`.
+ * Kernels it has but that are too slow to train with (see `WASM_KERNEL_REPLACEMENTS`):
+ * `Conv2DBackpropInput` (every conv2dTranspose's forward pass), `Tile`, `Sum` and `Mean` over
+ * leading axes (bias and batch-norm gradients) and `BatchMatMul` with `transposeA`. Each is
+ * unregistered and registered again wrapped by a faster path that falls back to the original
+ * for the cases it does not cover; the original's setup function is kept, so the fallback
+ * works whether or not the backend was initialised before.
  *
- * Registered for the backend 'wasm' only, and only where no kernel of that name is there yet,
- * so calling it twice (or after a future tfjs ships its own) changes nothing. Called by
+ * All are composed from kernels the wasm backend has (XNNPACK Conv2D, ScatterNd, Transpose,
+ * DepthToSpace, Slice, Reshape) or from block copies on its heap, called directly through the
+ * kernel registry: that yields backend-owned `TensorInfo`s without creating Tensors, so nothing
+ * shows up on the tape and each intermediate is freed here with `disposeData`.
+ *
+ * Registered for the backend 'wasm' only; calling it twice changes nothing. Called by
  * `useBackend('wasm')`; nothing is registered on import.
  */
 export function registerWasmKernels(): void {
   for (const config of WASM_KERNELS) {
     if (tf.getKernel(config.kernelName, 'wasm') === undefined) tf.registerKernel(config);
   }
-}
-
-type Attrs = tf.NamedAttrMap;
-type KernelArgs = Parameters<tf.KernelFunc>[0];
-
-/** Run another wasm kernel on TensorInfos; the caller owns (and must dispose) the result. */
-function run(backend: BackendWasm, kernelName: string, inputs: tf.NamedTensorInfoMap, attrs: object = {}): tf.TensorInfo {
-  const kernel = tf.getKernel(kernelName, 'wasm');
-  if (kernel === undefined) {
-    throw new Error(`registerWasmKernels: the wasm backend has no ${kernelName} kernel to compose from`);
+  for (const replacement of WASM_KERNEL_REPLACEMENTS) {
+    const original = tf.getKernel(replacement.kernelName, 'wasm');
+    if (original === undefined || REPLACED in original) continue;
+    tf.unregisterKernel(replacement.kernelName, 'wasm');
+    tf.registerKernel({...original, kernelFunc: replacement.wrap(original.kernelFunc), [REPLACED]: true} as tf.KernelConfig);
   }
-  return kernel.kernelFunc({inputs, backend, attrs: attrs as Attrs}) as tf.TensorInfo;
 }
 
-function dispose(backend: BackendWasm, ...infos: tf.TensorInfo[]): void {
-  for (const info of infos) backend.disposeData(info.dataId);
-}
+/**
+ * Marks a kernel config registerWasmKernels installed, so that a second call (even from a second
+ * copy of this package: the kernel registry is global) leaves it alone.
+ */
+const REPLACED = Symbol.for('@encoderless/backends: replaced wasm kernel');
 
 /**
  * dW[kh, kw, ci, co] = Σ_{b, oh, ow} x[b, oh·sh + kh − top, ow·sw + kw − left, ci] · dy[b, oh, ow, co].

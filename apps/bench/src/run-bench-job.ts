@@ -1,0 +1,158 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {useBackend} from '@encoderless/backends';
+import {createLatentTable, trainAutoencoder, trainDecoder} from '@encoderless/latent';
+import type {Model} from '@encoderless/models';
+import {createRandom} from '@encoderless/random';
+import type {BenchModel, BenchWorkload} from './bench-options';
+import type {CeilingResult, LatentTableResult, MemoryResult, WorkloadResult} from './bench-report';
+import {median} from './bench-report';
+import {createZooPair} from './bench-zoo';
+import {countKernelFlops, stepFlops, type KernelRecord} from './count-flops';
+
+/** One unit of work for a worker process: it gets its own process, so its memory is its own. */
+export type BenchJob =
+  | {readonly kind: 'ceilings'; readonly backend: string}
+  | {
+    readonly kind: 'model'; readonly backend: string; readonly model: BenchModel;
+    readonly workloads: readonly BenchWorkload[]; readonly runs: number; readonly batches: number;
+    readonly batchSize: number; readonly budgetSeconds: number;
+  }
+  | {readonly kind: 'latent-table'; readonly sizes: readonly number[]; readonly dim: number; readonly steps: number};
+
+/** What a worker reports, one line per finished measurement: a killed worker loses only the rest. */
+export type JobReport =
+  | {readonly type: 'ceiling'; readonly ceiling: CeilingResult}
+  | {readonly type: 'workload'; readonly workload: WorkloadResult}
+  | {readonly type: 'memory'; readonly memory: MemoryResult}
+  | {readonly type: 'latent-table'; readonly table: LatentTableResult};
+
+/** Median wall time of `f` (which must wait for its result) over `reps` calls after one warm-up. */
+function timeMedianMs(f: () => void, reps: number): number {
+  f();
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const start = performance.now();
+    f();
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
+function measureCeilings(backend: string): CeilingResult {
+  const a = tf.randomNormal([512, 512]), b = tf.randomNormal([512, 512]);
+  const x = tf.randomNormal([32, 14, 14, 64]) as tf.Tensor4D, f = tf.randomNormal([4, 4, 64, 128]) as tf.Tensor4D;
+  try {
+    const matmulMs = timeMedianMs(() => tf.tidy(() => { tf.matMul(a, b).dataSync(); }), 5);
+    const convMs = timeMedianMs(() => tf.tidy(() => { tf.conv2d(x, f, 2, 1).dataSync(); }), 5);
+    const convFlops = 2 * (32 * 7 * 7 * 128) * (4 * 4 * 64);
+    return {backend, status: 'ok', matmulGflops: (2 * 512 ** 3) / matmulMs / 1e6, conv2dGflops: convFlops / convMs / 1e6};
+  } finally {
+    tf.dispose([a, b, x, f]);
+  }
+}
+
+/** Forward FLOPs of one sample through `model`, counted from the kernels one pass runs. */
+async function forwardFlopsPerSample(model: Model): Promise<number> {
+  const input = tf.randomNormal([2, ...model.inputShape]);
+  try {
+    const info = await tf.profile(() => { tf.tidy(() => { model.apply(input, {training: true}); }); });
+    return countKernelFlops(info.kernels as unknown as KernelRecord[]) / 2;
+  } finally {
+    input.dispose();
+  }
+}
+
+/**
+ * Seconds of one pass over `data` (its batches) with the trainer of `workload`: `train` moves
+ * the decoder's weights and the rows (trainDecoder), `infer` the rows alone through the frozen
+ * decoder in inference mode (what fitRepresentations runs at test time), `autoencoder` trains
+ * encoder and decoder end to end (trainAutoencoder).
+ */
+async function runOnce(workload: BenchWorkload, decoder: Model, encoder: Model, data: tf.Tensor, batchSize: number, seed: number): Promise<number> {
+  const n = data.shape[0];
+  if (workload === 'autoencoder') {
+    const {history, optimizer} = await trainAutoencoder({encoder, decoder, data, epochs: 1, batchSize, seed});
+    optimizer.dispose();
+    return history[0].seconds;
+  }
+  const table = createLatentTable({size: n, dim: decoder.inputShape[0], seed});
+  const frozen = workload === 'infer';
+  const {history, optimizer} = await trainDecoder({
+    decoder, data, table, epochs: 1, batchSize, seed, ...(frozen ? {weights: false, training: false} : {}),
+  });
+  optimizer?.dispose();
+  return history[0].seconds;
+}
+
+async function measureModel(job: Extract<BenchJob, {kind: 'model'}>, report: (r: JobReport) => void): Promise<void> {
+  const {backend, model, runs, batches, batchSize} = job;
+  const {decoder, encoder} = createZooPair(model);
+  const decoderFlops = await forwardFlopsPerSample(decoder);
+  const encoderFlops = await forwardFlopsPerSample(encoder);
+  const n = batches * batchSize;
+  // Targets in [0, 1): what the sigmoid decoders produce; the ReLU one is as happy with them.
+  const data = tf.randomUniform([n, ...decoder.outputShape], 0, 1, 'float32', 1);
+  const warmData = tf.slice(data, 0, batchSize);
+  for (const workload of job.workloads) {
+    // Each workload gets an equal share of the budget, whatever the ones before it took.
+    const end = performance.now() + (job.budgetSeconds * 1000) / job.workloads.length;
+    const flopsPerSample = workload === 'train' ? stepFlops(decoderFlops, 'train')
+      : workload === 'infer' ? stepFlops(decoderFlops, 'rows-only') : stepFlops(decoderFlops + encoderFlops, 'train');
+    const base = {backend, model, workload, flopsPerSample};
+    const warmStart = performance.now();
+    await runOnce(workload, decoder, encoder, warmData, batchSize, 0);
+    const perBatchMs = performance.now() - warmStart;
+    const speeds: number[] = [];
+    let lastMs = perBatchMs * batches;
+    while (speeds.length < runs && performance.now() + lastMs < end) {
+      const seconds = await runOnce(workload, decoder, encoder, data, batchSize, speeds.length + 1);
+      lastMs = seconds * 1000;
+      speeds.push(n / seconds);
+    }
+    if (speeds.length === 0) {
+      report({type: 'workload', workload: {...base, status: 'timed out',
+        note: `one batch took ${(perBatchMs / 1000).toFixed(1)} s; a run of ${batches} would not fit the budget`}});
+      continue;
+    }
+    const samplesPerSecond = median(speeds);
+    report({type: 'workload', workload: {...base, status: 'ok', samplesPerSecond, runs: speeds,
+      gflops: (flopsPerSample * samplesPerSecond) / 1e9,
+      ...(speeds.length < runs ? {note: `${speeds.length} of ${runs} runs fit the budget`} : {})}});
+  }
+  tf.dispose([data, warmData]);
+  const heap = (tf.backend() as unknown as {wasm?: {HEAPU8?: Uint8Array}}).wasm?.HEAPU8?.length;
+  const mem = tf.memory();
+  report({type: 'memory', memory: {
+    backend, model, peakRssMB: process.resourceUsage().maxRSS / 1024,
+    ...(heap === undefined ? {} : {wasmHeapMB: heap / 2 ** 20}),
+    tfTensors: mem.numTensors, tfMB: mem.numBytes / 2 ** 20,
+  }});
+}
+
+/** One latent-table step as trainDecoder takes it: gather the batch's rows, apply their gradient. */
+function measureLatentTable(rows: number, dim: number, steps: number): LatentTableResult {
+  const table = createLatentTable({size: rows, dim, seed: 1});
+  const rng = createRandom(2);
+  const batches = Array.from({length: 64}, () => Int32Array.from({length: 32}, () => rng.integer(rows)));
+  const grad = Float32Array.from({length: 32 * dim}, () => rng.uniform(-1, 1) * 1e-3);
+  const step = (i: number) => {
+    const indices = batches[i % batches.length];
+    table.gather(indices);
+    table.applyGradients(indices, grad);
+  };
+  for (let i = 0; i < 100; i++) step(i);
+  const start = performance.now();
+  for (let i = 0; i < steps; i++) step(i);
+  return {rows, dim, microsPerStep: ((performance.now() - start) * 1000) / steps};
+}
+
+/** Run one job in this process, reporting each finished measurement. */
+export async function runBenchJob(job: BenchJob, report: (r: JobReport) => void): Promise<void> {
+  if (job.kind === 'latent-table') {
+    for (const rows of job.sizes) report({type: 'latent-table', table: measureLatentTable(rows, job.dim, job.steps)});
+    return;
+  }
+  await useBackend(job.backend);
+  if (job.kind === 'ceilings') report({type: 'ceiling', ceiling: measureCeilings(job.backend)});
+  else await measureModel(job, report);
+}
