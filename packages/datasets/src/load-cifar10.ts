@@ -1,0 +1,224 @@
+import {createHash, randomBytes} from 'node:crypto';
+import {mkdir, readFile, rename, stat, unlink, writeFile} from 'node:fs/promises';
+import {homedir} from 'node:os';
+import {join} from 'node:path';
+import {BadConfigError, describe} from './bad-config-error';
+import {BadDataFileError, DataUnavailableError} from './bad-data-file-error';
+import {CIFAR10_CLASSES, parseCifarBatches, type CifarSplit} from './parse-cifar-batch';
+import {readTarGz} from './unpack-tar-gz';
+
+/** The binary release on the data set authors' page (https://www.cs.toronto.edu/~kriz/cifar.html). */
+export const CIFAR10_BINARY_URL = 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz';
+
+/**
+ * MD5 of cifar-10-binary.tar.gz as its authors publish it on https://www.cs.toronto.edu/~kriz/cifar.html.
+ * MD5 is no defence against a forger; it is the digest the authors give, and it catches a
+ * truncated or corrupted download.
+ */
+export const CIFAR10_BINARY_MD5 = 'c32a1d4ab5d03f1284b67883e8d87530';
+
+/** The six files of the binary release, in the order they are read. */
+export const CIFAR10_BINARY_FILES = {
+  train: ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin'],
+  test: ['test_batch.bin'],
+} as const;
+
+/** Where `loadCifar10Binary` looks for CIFAR-10; every field is optional. */
+export interface LoadCifar10BinaryOptions {
+  /**
+   * A folder with data_batch_1.bin … data_batch_5.bin and test_batch.bin, directly or in its
+   * `cifar-10-batches-bin/` subfolder (the unpacked tarball). Tried first; no fallback if it is bad.
+   */
+  readonly dataDir?: string;
+  /** Download the tarball when it is not in the cache. Default true. */
+  readonly download?: boolean;
+  /** Cache of the tarball. Default `cifar10CacheDir(process.env, os.homedir())`. */
+  readonly cacheDir?: string;
+  /** Default `CIFAR10_BINARY_URL`. */
+  readonly url?: string;
+  /** Lower-case hex MD5 the tarball must have. Default `CIFAR10_BINARY_MD5`; tests pass their own. */
+  readonly md5?: string;
+  /** Default: the global fetch. */
+  readonly fetch?: typeof fetch;
+  /** Progress lines (which source, the download); default: none. */
+  readonly log?: (message: string) => void;
+}
+
+/** Both CIFAR-10 splits, the class names and where they came from. */
+export interface Cifar10Data {
+  /** data_batch_1 … 5 in order: [50000, 32, 32, 3] for the official files. */
+  readonly train: CifarSplit;
+  /** test_batch: [10000, 32, 32, 3]. */
+  readonly test: CifarSplit;
+  /** `CIFAR10_CLASSES`: the name of each label. */
+  readonly classes: readonly string[];
+  /** 'data-dir', 'cache' (tarball already cached) or 'download' (fetched in this call). */
+  readonly source: 'data-dir' | 'cache' | 'download';
+  /** The files read: paths, or "<tarball>:<entry>" for files read from the tarball. */
+  readonly files: readonly string[];
+}
+
+const optionKeys = ['dataDir', 'download', 'cacheDir', 'url', 'md5', 'fetch', 'log'];
+const TARBALL = 'cifar-10-binary.tar.gz';
+const SUBFOLDER = 'cifar-10-batches-bin';
+
+/**
+ * The per-user cache of CIFAR-10: `$ENCODERLESS_CACHE/cifar10`, else
+ * `$XDG_CACHE_HOME/encoderless/cifar10`, else `<home>/.cache/encoderless/cifar10`.
+ *
+ * ```ts
+ * cifar10CacheDir(process.env, os.homedir()); // '/home/me/.cache/encoderless/cifar10'
+ * ```
+ */
+export function cifar10CacheDir(env: Readonly<Record<string, string | undefined>>, home: string): string {
+  if (env.ENCODERLESS_CACHE) return join(env.ENCODERLESS_CACHE, 'cifar10');
+  return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'encoderless', 'cifar10');
+}
+
+/**
+ * CIFAR-10 (Krizhevsky 2009) from the official binary release, from the first of:
+ *
+ * 1. `dataDir`, a folder with the six .bin files (or its `cifar-10-batches-bin/` subfolder);
+ *    a missing or corrupt file there throws `BadDataFileError`, with no fallback;
+ * 2. cifar-10-binary.tar.gz in the cache (`cifar10CacheDir`), if its MD5 is the authors';
+ * 3. a download of `CIFAR10_BINARY_URL`, checked against the authors' published MD5
+ *    (`CIFAR10_BINARY_MD5`, via node:crypto) and written to the cache atomically (a temporary
+ *    file renamed into place). A wrong digest throws `BadDataFileError`; a network failure,
+ *    or no cache with `download: false`, throws `DataUnavailableError` saying how to fix it.
+ *
+ * The tarball is kept packed (about 170 MB) and read with `readTarGz` each time, so the cache is
+ * one file that is either complete or absent. Images are float32 byte / 255 in
+ * [N, 32, 32, 3]; see `parseCifarBatch`. The arrays take 4 bytes a pixel: 737 MB for both splits.
+ *
+ * ```ts
+ * const {train, test, classes} = await loadCifar10Binary(); // or {dataDir: 'data/cifar10'}
+ * train.shape; // [50000, 32, 32, 3]; classes[train.labels[0]]: 'frog'
+ * ```
+ */
+export async function loadCifar10Binary(options: LoadCifar10BinaryOptions = {}): Promise<Cifar10Data> {
+  const fn = 'loadCifar10Binary';
+  for (const key of Object.keys(options)) {
+    if (!optionKeys.includes(key)) {
+      throw new BadConfigError(`${fn}: unknown option ${describe(key)}, expected one of ${optionKeys.join(', ')}`);
+    }
+  }
+  const log = options.log ?? (() => {});
+  const names = [...CIFAR10_BINARY_FILES.train, ...CIFAR10_BINARY_FILES.test];
+
+  if (options.dataDir !== undefined) {
+    const dir = await batchFolder(options.dataDir);
+    const files = names.map((name) => join(dir, name));
+    const missing: string[] = [];
+    const bytes = await Promise.all(files.map((file) => readFile(file).catch((err: NodeJS.ErrnoException) => {
+      missing.push(`${file} (${err.code ?? err.message})`);
+      return new Uint8Array(0);
+    })));
+    if (missing.length > 0) {
+      throw new BadDataFileError(
+        `${fn}: dataDir ${options.dataDir} lacks ${missing.join(', ')}; expected ${names.join(', ')} there or in ` +
+        `${join(options.dataDir, SUBFOLDER)}: unpack ${TARBALL} there, or leave dataDir out to download it`, missing[0]);
+    }
+    log(`${fn}: reading CIFAR-10 from ${dir}`);
+    return assemble(bytes, files, 'data-dir');
+  }
+
+  const cacheDir = options.cacheDir ?? cifar10CacheDir(process.env, homedir());
+  const url = options.url ?? CIFAR10_BINARY_URL;
+  const md5 = options.md5 ?? CIFAR10_BINARY_MD5;
+  const path = join(cacheDir, TARBALL);
+  let tarball: Uint8Array | undefined = await readFile(path).catch(() => undefined);
+  let source: Cifar10Data['source'] = 'cache';
+  if (tarball !== undefined && md5Hex(tarball) !== md5) {
+    log(`${fn}: ${path} has MD5 ${md5Hex(tarball)}, expected ${md5}; fetching it again`);
+    tarball = undefined;
+  }
+  if (tarball === undefined) {
+    if (options.download === false) {
+      throw new DataUnavailableError(
+        `${fn}: CIFAR-10 is not in the cache (${path}) and download is false: pass dataDir (a folder with ` +
+        `${SUBFOLDER}/), or allow the download of ${url}`);
+    }
+    tarball = await fetchVerified(fn, url, md5, options.fetch ?? globalThis.fetch, log);
+    source = 'download';
+    try {
+      await writeAtomically(cacheDir, path, tarball);
+    } catch (err) {
+      log(`${fn}: could not cache ${path} (${(err as Error).message}); using the download without caching it`);
+    }
+  } else {
+    log(`${fn}: reading CIFAR-10 from ${path}`);
+  }
+  const where = source === 'download' ? url : path;
+  const entries = new Map(readTarGz(tarball, where).map((e) => [e.path.replace(/^\.\//, ''), e.data]));
+  const bytes = names.map((name) => {
+    const data = entries.get(`${SUBFOLDER}/${name}`) ?? entries.get(name);
+    if (data === undefined) {
+      throw new BadDataFileError(
+        `${fn}: ${where} has no entry ${SUBFOLDER}/${name}, expected the six files of the binary release ` +
+        `(found ${[...entries.keys()].slice(0, 8).join(', ') || 'no files'}): not the CIFAR-10 binary tarball`, where);
+    }
+    return data;
+  });
+  return assemble(bytes, names.map((name) => `${where}:${SUBFOLDER}/${name}`), source);
+}
+
+function assemble(bytes: readonly Uint8Array[], files: string[], source: Cifar10Data['source']): Cifar10Data {
+  const batches = bytes.map((b, i) => ({bytes: b, source: files[i]}));
+  const nTrain = CIFAR10_BINARY_FILES.train.length;
+  return {
+    train: parseCifarBatches(batches.slice(0, nTrain)),
+    test: parseCifarBatches(batches.slice(nTrain)),
+    classes: CIFAR10_CLASSES,
+    source,
+    files,
+  };
+}
+
+/** `dir` itself if it holds data_batch_1.bin, else its cifar-10-batches-bin/ subfolder if that exists. */
+async function batchFolder(dir: string): Promise<string> {
+  const isFile = (p: string) => stat(p).then((s) => s.isFile(), () => false);
+  if (await isFile(join(dir, CIFAR10_BINARY_FILES.train[0]))) return dir;
+  const sub = join(dir, SUBFOLDER);
+  return (await stat(sub).then((s) => s.isDirectory(), () => false)) ? sub : dir;
+}
+
+function md5Hex(bytes: Uint8Array): string {
+  return createHash('md5').update(bytes).digest('hex');
+}
+
+async function fetchVerified(
+  fn: string, url: string, md5: string, fetchFn: typeof fetch, log: (message: string) => void,
+): Promise<Uint8Array> {
+  log(`${fn}: downloading ${url}`);
+  let bytes: Uint8Array;
+  try {
+    const response = await fetchFn(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trimEnd());
+    bytes = new Uint8Array(await response.arrayBuffer());
+  } catch (err) {
+    const {message, cause} = err as {message?: string; cause?: {code?: string}};
+    throw new DataUnavailableError(
+      `${fn}: downloading ${url} failed (${message ?? String(err)}${cause?.code ? `, ${cause.code}` : ''}): ` +
+      `check the connection, or download ${TARBALL} yourself, unpack it and pass its folder as dataDir`);
+  }
+  const digest = md5Hex(bytes);
+  if (digest !== md5) {
+    throw new BadDataFileError(
+      `${fn}: ${url} has MD5 ${digest}, expected ${md5} (the authors' published digest; got ${bytes.length} bytes): ` +
+      'the download is corrupt or truncated; try again, or download it yourself and pass dataDir', url);
+  }
+  return bytes;
+}
+
+async function writeAtomically(dir: string, path: string, bytes: Uint8Array): Promise<void> {
+  await mkdir(dir, {recursive: true});
+  // Unique per process and call, in the same folder so the rename cannot cross file systems.
+  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.partial`;
+  try {
+    await writeFile(temp, bytes);
+    await rename(temp, path);
+  } catch (err) {
+    await unlink(temp).catch(() => {});
+    throw err;
+  }
+}
