@@ -58,8 +58,15 @@ export class Adam {
       if (!ok || !Number.isFinite(v)) throw new BadConfigError(`createAdam: ${name} is out of range, got ${v}`);
     }
     this.variables = variables;
-    this.m = variables.map((x) => tf.variable(tf.zerosLike(x), false));
-    this.v = variables.map((x) => tf.variable(tf.zerosLike(x), false));
+    // tf.variable keeps the initial tensor's data; dispose the tensor itself, or it leaks.
+    const slot = (x: tf.Variable) => {
+      const zeros = tf.zerosLike(x);
+      const v = tf.variable(zeros, false);
+      zeros.dispose();
+      return v;
+    };
+    this.m = variables.map(slot);
+    this.v = variables.map(slot);
   }
 
   /** Steps taken so far. */

@@ -165,3 +165,14 @@ describe('trainDecoder on wasm', () => {
     tf.dispose([five, nan, wide, ...vars]);
   });
 });
+
+describe('Adam (wasm)', () => {
+  beforeAll(async () => { await useBackend('wasm'); });
+  it('creating and disposing an optimizer leaves the tensor count unchanged', () => {
+    const w = tf.variable(tf.zeros([3, 2]));
+    const before = tf.memory().numTensors;
+    new Adam([w]).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    w.dispose();
+  });
+});
