@@ -108,7 +108,7 @@ export function mnistReport(config: MnistConfig, records: readonly MnistRecord[]
     '# MNIST (paper Section 3.1)',
     '',
     `Backend ${meta.backend}; \`${config.preset}\` preset${overrides.length ? `, overridden by flags: ${overrides.join(', ')}` : ''}; ` +
-    `data: ${meta.source}; seed ${config.seed}; compute time ${(meta.seconds / 60).toFixed(1)} min. Settings: \`config.json\`.`,
+    `data: ${meta.source}; seed ${config.seed}; compute time (summed over jobs) ${(meta.seconds / 60).toFixed(1)} min. Settings: \`config.json\`.`,
     '',
     `m = ${config.latentDim}; ${config.epochs} epochs, batch ${config.batchSize}; binary cross-entropy summed per sample; ` +
     `weights Adam ${config.learningRate} (weight decay ${config.weightDecay}); rows SGD ${config.rowLearningRate} momentum ` +

@@ -1,12 +1,12 @@
 import {useBackend} from '@encoderless/backends';
-import {createProgress, writeFileAtomic, writeJsonAtomic} from '@encoderless/report';
+import {writeFileAtomic, writeJsonAtomic} from '@encoderless/report';
 import {COMMON_FLAGS, type FlagSchema, type ParsedFlags} from './flags';
 import type {JobSpec} from './job-registry';
-import {runJobPool} from './job-pool';
 import type {MnistRecord} from './mnist';
 import {resolveMnistConfig} from './mnist-config';
 import {mnistCsv, mnistReport, renderMnistFigure, renderMnistGrid, sortMnistRecords} from './mnist-output';
 import {openRunFolder} from './run-folder';
+import {runPoints} from './run-points';
 import {workerCount} from './run-simulated';
 
 export const MNIST_FLAGS: FlagSchema = {
@@ -40,23 +40,8 @@ export async function runMnistCommand(flags: ParsedFlags, log: (line: string) =>
     jobs.push({key: `ood-N${config.oodSamples}`, kind: 'mnist-ood', args: {config, samples: config.oodSamples, dataDir},
       work: 2 * config.oodSamples * config.epochs});
   }
-  const records: MnistRecord[] = [];
-  const todo = jobs.filter((job) => {
-    const saved = folder.readPoint<MnistRecord[]>(job.key);
-    if (saved) records.push(...saved);
-    return !saved;
-  });
-  if (todo.length < jobs.length) log(`resuming: ${jobs.length - todo.length} of ${jobs.length} jobs already done`);
-  const progress = createProgress({total: todo.reduce((s, j) => s + j.work, 0), label: 'mnist', stream: process.stderr});
-  await runJobPool(todo, {
-    jobs: workerCount(flags), backend: backend.name,
-    onTick: (n, label) => progress.tick(n, label),
-    onResult: async (job, result) => {
-      await folder.writePoint(job.key, result);
-      records.push(...(result as MnistRecord[]));
-    },
-  });
-  progress.done();
+  const records = await runPoints<MnistRecord>(folder, jobs,
+    {jobs: workerCount(flags), backend: backend.name, label: 'mnist', log});
 
   const sorted = sortMnistRecords(records);
   const grids: string[] = [];

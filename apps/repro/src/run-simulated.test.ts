@@ -37,7 +37,7 @@ describe('encoderless simulated (tiny sweep)', () => {
     writeFileSync(point, JSON.stringify(saved));
     const lines: string[] = [];
     await runSimulatedCommand({...flags, resume: true}, (l) => lines.push(l));
-    expect(lines.join('\n')).toMatch(/resuming: 4 of 4 points already done/);
+    expect(lines.join('\n')).toMatch(/resuming: 4 of 4 jobs already done/);
     expect(read('results.json').records.find((r: {samples: number; model: string}) => r.samples === 6 && r.model === 'autoencoder').testLoss).toBe(123);
   });
 

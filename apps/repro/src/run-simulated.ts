@@ -1,10 +1,10 @@
 import {useBackend} from '@encoderless/backends';
-import {createProgress, writeFileAtomic, writeJsonAtomic} from '@encoderless/report';
+import {writeFileAtomic, writeJsonAtomic} from '@encoderless/report';
 import {availableParallelism} from 'node:os';
 import {BadFlagError, COMMON_FLAGS, type ParsedFlags} from './flags';
 import type {JobSpec} from './job-registry';
-import {runJobPool} from './job-pool';
 import {openRunFolder} from './run-folder';
+import {runPoints} from './run-points';
 import type {SimulatedRecord} from './simulated';
 import {resolveSimulatedConfig} from './simulated-config';
 import {renderSimulatedFigure, simulatedCsv, simulatedReport, sortRecords} from './simulated-output';
@@ -34,24 +34,9 @@ export async function runSimulatedCommand(flags: ParsedFlags, log: (line: string
     {key: `N${n}-decoder-encoder`, kind: 'simulated-decoder' as const, args: {config, samples: n}, work: 2 * n * config.epochs},
     {key: `N${n}-autoencoder`, kind: 'simulated-autoencoder' as const, args: {config, samples: n}, work: n * config.autoencoderEpochs},
   ]);
-  const records: SimulatedRecord[] = [];
-  const todo = jobs.filter((job) => {
-    const saved = folder.readPoint<SimulatedRecord[]>(job.key);
-    if (saved) records.push(...saved);
-    return !saved;
-  });
-  if (todo.length < jobs.length) log(`resuming: ${jobs.length - todo.length} of ${jobs.length} points already done`);
-  const progress = createProgress({total: todo.reduce((s, j) => s + j.work, 0), label: 'simulated', stream: process.stderr});
   const started = performance.now();
-  await runJobPool(todo, {
-    jobs: workerCount(flags), backend: backend.name,
-    onTick: (samples, label) => progress.tick(samples, label),
-    onResult: async (job, result) => {
-      await folder.writePoint(job.key, result);
-      records.push(...(result as SimulatedRecord[]));
-    },
-  });
-  progress.done();
+  const records = await runPoints<SimulatedRecord>(folder, jobs,
+    {jobs: workerCount(flags), backend: backend.name, label: 'simulated', log});
   const seconds = records.reduce((s, r) => s + r.seconds, 0);
   const sorted = sortRecords(records);
   await writeJsonAtomic(folder.file('results.json'), {config, backend: backend.name, records: sorted});

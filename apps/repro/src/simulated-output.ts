@@ -71,7 +71,7 @@ export function simulatedReport(config: SimulatedConfig, records: readonly Simul
     '# Simulated regulatory network (paper Section 3.3)',
     '',
     `Backend ${meta.backend}; ${config.preset === 'quick' ? '`quick` preset (three sizes, 150 epochs, higher Adam rates: not the paper\'s settings)' : '`full` preset (the paper\'s settings)'}; ` +
-    `${describeOverrides(config, simulatedPreset(config)).length ? `overridden by flags: ${describeOverrides(config, simulatedPreset(config)).join(', ')}; ` : ''}seed ${config.seed}; wall time ${(meta.seconds / 60).toFixed(1)} min. Settings: \`config.json\`.`,
+    `${describeOverrides(config, simulatedPreset(config)).length ? `overridden by flags: ${describeOverrides(config, simulatedPreset(config)).join(', ')}; ` : ''}seed ${config.seed}; compute time (summed over jobs) ${(meta.seconds / 60).toFixed(1)} min. Settings: \`config.json\`.`,
     '',
     `n = ${config.dataDim} genes, m = ${config.latentDim} regulators, connectivity ${config.connectivity}, noise σ = ${config.noiseStd}, ` +
     `${config.testSamples} fresh test samples per N. Decoder: ${config.epochs} epochs (Adam ${config.decoderLearningRate}, rows SGD ` +
