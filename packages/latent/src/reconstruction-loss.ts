@@ -24,15 +24,20 @@ export function checkLossOptions(where: string, loss: string, reduction: string)
   }
 }
 
+/** BCE's outputs are kept within [ε, 1 − ε] (Keras' ε). */
+const BCE_EPSILON = 1e-7;
+
 /**
- * Loss per entry, same shape as `target`. BCE clamps each log at −100, as PyTorch's BCELoss
- * does, so a saturated sigmoid gives a large finite loss rather than Infinity.
+ * Loss per entry, same shape as `target`. BCE clips the output into [1e-7, 1 − 1e-7] before
+ * the logs: a float32 sigmoid saturates to exactly 0 or 1, and clamping log(0) = −∞ afterwards
+ * (PyTorch's way) still sends ∞·0 = NaN through the gradient; the clip's gradient is 0 instead.
  */
 export function entryLosses(output: tf.Tensor, target: tf.Tensor, loss: ReconstructionLoss): tf.Tensor {
   return tf.tidy(() => {
     if (loss === 'mse') return tf.squaredDifference(output, target);
-    const logP = tf.maximum(tf.log(output), -100);
-    const log1mP = tf.maximum(tf.log(tf.sub(1, output)), -100);
+    const p = tf.clipByValue(output, BCE_EPSILON, 1 - BCE_EPSILON);
+    const logP = tf.log(p);
+    const log1mP = tf.log(tf.sub(1, p));
     return tf.neg(tf.add(tf.mul(target, logP), tf.mul(tf.sub(1, target), log1mP)));
   });
 }
