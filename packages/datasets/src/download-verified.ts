@@ -77,7 +77,8 @@ export async function downloadVerified(options: DownloadVerifiedOptions): Promis
   return {ok: false, failures};
 }
 
-async function writeAtomically(dir: string, path: string, bytes: Uint8Array): Promise<void> {
+/** Write `bytes` to `path` through a temporary file in `dir` renamed into place; shared by every download cache. */
+export async function writeAtomically(dir: string, path: string, bytes: Uint8Array): Promise<void> {
   await mkdir(dir, {recursive: true});
   // Unique per process and call, in the same folder so the rename cannot cross file systems.
   const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.partial`;

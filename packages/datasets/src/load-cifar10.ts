@@ -1,11 +1,12 @@
-import {createHash, randomBytes} from 'node:crypto';
-import {mkdir, readFile, rename, stat, unlink, writeFile} from 'node:fs/promises';
+import {createHash} from 'node:crypto';
+import {readFile, stat} from 'node:fs/promises';
 import {homedir} from 'node:os';
 import {join} from 'node:path';
 import {BadConfigError, describe} from './bad-config-error';
 import {BadDataFileError, DataUnavailableError} from './bad-data-file-error';
 import {CIFAR10_CLASSES, parseCifarBatches, type CifarSplit} from './parse-cifar-batch';
 import {readTarGz} from './unpack-tar-gz';
+import {writeAtomically} from './download-verified';
 
 /** The binary release on the data set authors' page (https://www.cs.toronto.edu/~kriz/cifar.html). */
 export const CIFAR10_BINARY_URL = 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz';
@@ -208,17 +209,4 @@ async function fetchVerified(
       'the download is corrupt or truncated; try again, or download it yourself and pass dataDir', url);
   }
   return bytes;
-}
-
-async function writeAtomically(dir: string, path: string, bytes: Uint8Array): Promise<void> {
-  await mkdir(dir, {recursive: true});
-  // Unique per process and call, in the same folder so the rename cannot cross file systems.
-  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.partial`;
-  try {
-    await writeFile(temp, bytes);
-    await rename(temp, path);
-  } catch (err) {
-    await unlink(temp).catch(() => {});
-    throw err;
-  }
 }
