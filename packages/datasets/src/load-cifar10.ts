@@ -1,11 +1,12 @@
 import {createHash} from 'node:crypto';
-import {readFile, stat} from 'node:fs/promises';
-import {homedir} from 'node:os';
+import {mkdtemp, readdir, readFile, rm, stat} from 'node:fs/promises';
+import {homedir, tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {BadConfigError, describe} from './bad-config-error';
 import {BadDataFileError, DataUnavailableError} from './bad-data-file-error';
 import {CIFAR10_CLASSES, parseCifarBatches, type CifarSplit} from './parse-cifar-batch';
-import {readTarGz} from './unpack-tar-gz';
+import {loadImageFolder, type ImageFolderData} from './load-image-folder';
+import {readTarGz, unpackTarGz} from './unpack-tar-gz';
 import {writeAtomically} from './download-verified';
 
 /** The binary release on the data set authors' page (https://www.cs.toronto.edu/~kriz/cifar.html). */
@@ -209,4 +210,127 @@ async function fetchVerified(
       'the download is corrupt or truncated; try again, or download it yourself and pass dataDir', url);
   }
   return bytes;
+}
+
+/** Images with labels, as `loadCifar10` returns each split (binary: Uint8Array labels; image folder: Int32Array). */
+export interface LabelledImages {
+  /** [N, 32, 32, 3], pixel byte / 255 in [0, 1]. */
+  readonly images: Float32Array;
+  readonly labels: Uint8Array | Int32Array;
+  readonly count: number;
+  readonly shape: readonly [number, number, number, 3];
+}
+
+/** Where `loadCifar10` looks for data and what it does with images that do not fit. */
+export interface LoadCifar10Options {
+  /**
+   * A folder holding the binary release (`data_batch_1.bin` …, directly or in
+   * `cifar-10-batches-bin/`), or an image folder with `train/<class>/*.jpg|png` and
+   * `test/<class>/…`, or a `.tar.gz` of either (unpacked to a temporary folder that is removed
+   * afterwards). Default: the binary release from the cache, else downloaded.
+   */
+  readonly dataDir?: string;
+  /** Image folders: an image that is not 32×32 is 'reject'ed naming it (default) or 'resize'd. */
+  readonly onWrongSize?: 'resize' | 'reject';
+  /** Image folders: a file that does not decode 'throw's naming it (default) or is 'skip'ped and counted. */
+  readonly onCorrupt?: 'throw' | 'skip';
+  /** Passed to `loadCifar10Binary` when there is no dataDir. */
+  readonly download?: boolean;
+  readonly cacheDir?: string;
+  readonly log?: (message: string) => void;
+}
+
+/** Both splits of CIFAR-10 (or of a user's image folder of the same layout) and their origin. */
+export interface LoadedCifar10 {
+  readonly train: LabelledImages;
+  readonly test: LabelledImages;
+  /** Label i is `classes[i]`. */
+  readonly classes: readonly string[];
+  /** 'binary' (the official release) or 'image-folder'. */
+  readonly format: 'binary' | 'image-folder';
+  /** 'data-dir', 'cache' or 'download'. */
+  readonly source: 'data-dir' | 'cache' | 'download';
+  /** Image folders with onCorrupt 'skip': the files left out ("train/cat/0001.jpg"), and why. */
+  readonly skipped: readonly {readonly file: string; readonly reason: string}[];
+}
+
+/**
+ * CIFAR-10 from whatever the user has: the binary release (`loadCifar10Binary`), an image
+ * folder with `train/` and `test/` splits (`loadImageFolder`, 32×32 RGB), a `.tar.gz` of
+ * either, or nothing (the cached or downloaded binary release). A folder that is neither
+ * throws `BadDataFileError` naming it and both layouts.
+ *
+ * ```ts
+ * const {train, test, classes, format} = await loadCifar10({dataDir: 'cifar10-jpg'}); // image folder
+ * train.shape; // [50000, 32, 32, 3]
+ * ```
+ */
+export async function loadCifar10(options: LoadCifar10Options = {}): Promise<LoadedCifar10> {
+  const fn = 'loadCifar10';
+  const known = ['dataDir', 'onWrongSize', 'onCorrupt', 'download', 'cacheDir', 'log'];
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new BadConfigError(`${fn}: unknown option ${describe(key)}, expected one of ${known.join(', ')}`);
+  }
+  const {dataDir, onWrongSize = 'reject', onCorrupt = 'throw', log = () => {}} = options;
+  if (dataDir === undefined) {
+    const data = await loadCifar10Binary({download: options.download, cacheDir: options.cacheDir, log});
+    return {...data, format: 'binary', skipped: []};
+  }
+  const kind = await stat(dataDir).then((s) => (s.isDirectory() ? 'dir' : 'file'), () => 'missing');
+  if (kind === 'missing') {
+    throw new BadDataFileError(`${fn}: dataDir ${dataDir} does not exist, expected a CIFAR-10 folder or .tar.gz`, dataDir);
+  }
+  if (kind === 'file') {
+    if (!/\.(tar\.gz|tgz|tar)$/i.test(dataDir)) {
+      throw new BadDataFileError(`${fn}: dataDir ${dataDir} is a file, expected a folder or a .tar.gz archive`, dataDir);
+    }
+    const tmp = await mkdtemp(join(tmpdir(), 'encoderless-cifar10-'));
+    try {
+      log(`${fn}: unpacking ${dataDir} into ${tmp} (removed afterwards)`);
+      await unpackTarGz(dataDir, tmp);
+      return await loadFolder(fn, await singleChild(tmp), {onWrongSize, onCorrupt, log}, dataDir);
+    } finally {
+      await rm(tmp, {recursive: true, force: true});
+    }
+  }
+  return loadFolder(fn, dataDir, {onWrongSize, onCorrupt, log}, dataDir);
+}
+
+/** An archive often wraps everything in one top folder: descend into it when it is alone. */
+async function singleChild(dir: string): Promise<string> {
+  const entries = (await readdir(dir, {withFileTypes: true})).filter((e) => !e.name.startsWith('.'));
+  return entries.length === 1 && entries[0].isDirectory() && entries[0].name !== SUBFOLDER ? join(dir, entries[0].name) : dir;
+}
+
+async function loadFolder(
+  fn: string, dir: string, o: {onWrongSize: 'resize' | 'reject'; onCorrupt: 'throw' | 'skip'; log: (m: string) => void},
+  given: string,
+): Promise<LoadedCifar10> {
+  const isDir = (p: string) => stat(p).then((s) => s.isDirectory(), () => false);
+  const isFile = (p: string) => stat(p).then((s) => s.isFile(), () => false);
+  if (await isFile(join(dir, CIFAR10_BINARY_FILES.train[0])) || await isDir(join(dir, SUBFOLDER))) {
+    const data = await loadCifar10Binary({dataDir: dir, log: o.log});
+    return {...data, format: 'binary', skipped: []};
+  }
+  if (await isDir(join(dir, 'train')) && await isDir(join(dir, 'test'))) {
+    o.log(`${fn}: reading the image folders ${join(dir, 'train')} and ${join(dir, 'test')}`);
+    const read = (split: string) => loadImageFolder({dir, split, size: [32, 32], onWrongSize: o.onWrongSize, onCorrupt: o.onCorrupt});
+    const train = await read('train');
+    const test = await read('test');
+    if (train.classes.join('\n') !== test.classes.join('\n')) {
+      throw new BadDataFileError(
+        `${fn}: ${given}: train has classes ${train.classes.join(', ')} but test has ${test.classes.join(', ')}, ` +
+        'expected the same class folders in both', given);
+    }
+    const skipped = [
+      ...train.skipped.map((s) => ({...s, file: `train/${s.file}`})),
+      ...test.skipped.map((s) => ({...s, file: `test/${s.file}`})),
+    ];
+    const strip = (d: ImageFolderData): LabelledImages => ({images: d.images, labels: d.labels, count: d.count, shape: d.shape});
+    return {train: strip(train), test: strip(test), classes: train.classes, format: 'image-folder', source: 'data-dir', skipped};
+  }
+  throw new BadDataFileError(
+    `${fn}: ${given} is neither the CIFAR-10 binary release (${CIFAR10_BINARY_FILES.train[0]} … ` +
+    `${CIFAR10_BINARY_FILES.test[0]}, or a ${SUBFOLDER}/ folder of them) nor an image folder with train/<class>/ ` +
+    'and test/<class>/ subfolders', given);
 }

@@ -62,6 +62,29 @@ describe('renderLineChart', () => {
     expect(seriesPaths(svg)).toEqual([[[[64, 352], [204, 273], [344, 194], [624, 36]]]]);
   });
 
+  it('error bars: a whisker per point at the mapped x from low to high, domain x [0, 10], y [0, 1]', () => {
+    // x = 5 → px 344; y 0.25 → 273, 0.75 → 115 (py = 352 − y·316); caps 4 px either side.
+    const svg = renderLineChart({...base, xDomain: [0, 10], yDomain: [0, 1],
+      series: [{label: 'a', points: [[5, 0.5], [10, 0.6]], errorBars: [[0.25, 0.75], null]}]});
+    const bars = svg.match(/<path class="error-bars" data-series="0" d="([^"]*)"/)![1];
+    expect(bars).toBe('M344 273 L344 115 M340 273 L348 273 M340 115 L348 115');
+    checkXml(svg);
+  });
+
+  it('error bars widen the automatic y range to include them', () => {
+    const svg = renderLineChart({...base, series: [{label: 'a', points: [[1, 1], [2, 2]], errorBars: [[0.2, 1.5], [1.8, 4.6]]}]});
+    const ticks = [...svg.matchAll(/class="y-tick"[^>]*>([^<]*)</g)].map((m) => Number(m[1]));
+    expect(Math.min(...ticks)).toBeLessThanOrEqual(0.2);
+    expect(Math.max(...ticks)).toBeGreaterThanOrEqual(4.6);
+  });
+
+  it('throws when errorBars does not have one entry per point, or low > high', () => {
+    expect(() => renderLineChart({series: [{label: 'a', points: [[1, 1], [2, 2]], errorBars: [[0, 1]]}]}))
+      .toThrow(/series\[0\]\.errorBars must be an array of \[low, high\] or null, one per point \(2\)/);
+    expect(() => renderLineChart({series: [{label: 'a', points: [[1, 1]], errorBars: [[2, 1]]}]}))
+      .toThrow(/series\[0\]\.errorBars\[0\] must be \[low, high\] with low ≤ high/);
+  });
+
   it('maps points on a log x axis, domain x [1, 1000], y [0, 1]', () => {
     // px = 64 + log10(x)/3·560: x = 10 → 250.67, x = 100 → 437.33, x = 1000 → 624.
     const svg = renderLineChart({...base, xScale: 'log', xDomain: [1, 1000], yDomain: [0, 1],

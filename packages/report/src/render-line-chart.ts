@@ -15,6 +15,11 @@ export interface LineSeries {
   markers?: boolean;
   /** Dashed line, e.g. for a baseline next to the runs. */
   dashed?: boolean;
+  /**
+   * A vertical bar per point from low to high (spread over seeds, min–max, a confidence
+   * interval), `errorBars[k]` for `points[k]`; null for none. The axis range includes them.
+   */
+  errorBars?: readonly (readonly [number, number] | null)[];
 }
 
 export type AxisScale = 'linear' | 'log';
@@ -122,9 +127,11 @@ export function layoutLineChart(fn: string, options: LineChartOptions): ChartMar
     typeof v === 'number' && Number.isFinite(v) && (scale === 'linear' || v > 0);
   const xs: number[] = [], ys: number[] = [];
   for (const s of series) {
-    for (const [x, y] of s.points) {
+    s.points.forEach(([x, y], k) => {
       if (usable(x, xScale) && usable(y, yScale)) { xs.push(x); ys.push(y); }
-    }
+      const bar = s.errorBars?.[k];
+      if (bar && usable(x, xScale)) ys.push(...bar.filter((v) => usable(v, yScale)));
+    });
   }
 
   const titleSpace = options.title ? 36 : 16;
@@ -202,6 +209,15 @@ export function layoutLineChart(fn: string, options: LineChartOptions): ChartMar
     mapped.push(...runs);
     const d = runs.map((r) => r.map(([x, y], k) => `${k === 0 ? 'M' : 'L'}${n(x)} ${n(y)}`).join(' ')).join(' ');
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
+    const bars = (s.errorBars ?? []).flatMap((bar, k) => {
+      const x = s.points[k]?.[0];
+      if (!bar || !usable(x, xScale) || !usable(bar[0], yScale) || !usable(bar[1], yScale)) return [];
+      const [cx, lo, hi] = [n(px(x)), n(py(bar[0])), n(py(bar[1]))];
+      return [`M${cx} ${lo} L${cx} ${hi} M${n(px(x) - 4)} ${lo} L${n(px(x) + 4)} ${lo} M${n(px(x) - 4)} ${hi} L${n(px(x) + 4)} ${hi}`];
+    });
+    if (bars.length > 0) {
+      lines.push(`<path class="error-bars" data-series="${i}" d="${bars.join(' ')}" fill="none" stroke="${color}" stroke-width="1.5"/>`);
+    }
     lines.push(`<path class="series" data-series="${i}" d="${d}" fill="none" stroke="${color}" ` +
       `stroke-width="2" stroke-linejoin="round" stroke-linecap="round"${dash}/>`);
     // A point with no neighbour draws no line at all, so it always gets a marker.
@@ -323,6 +339,21 @@ function checkSeries(fn: string, series: unknown): LineSeries[] {
           `${fn}: series[${i}].points[${k}] must be [x: number, y: number | null], got ${describe(p)}`);
       }
     });
+    if (s.errorBars !== undefined) {
+      if (!Array.isArray(s.errorBars) || s.errorBars.length !== s.points.length) {
+        throw new BadReportArgumentError(
+          `${fn}: series[${i}].errorBars must be an array of [low, high] or null, one per point (${s.points.length}), ` +
+          `got ${describe(s.errorBars)}`);
+      }
+      s.errorBars.forEach((b: unknown, k: number) => {
+        const ok = b === null || (Array.isArray(b) && b.length === 2 && typeof b[0] === 'number' &&
+          typeof b[1] === 'number' && b[0] <= b[1]);
+        if (!ok) {
+          throw new BadReportArgumentError(
+            `${fn}: series[${i}].errorBars[${k}] must be [low, high] with low ≤ high, or null, got ${describe(b)}`);
+        }
+      });
+    }
   });
   return series;
 }
