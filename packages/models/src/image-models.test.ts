@@ -119,6 +119,17 @@ describe('image models (wasm)', () => {
     tf.dispose([x, y, e, ...bn.variables, ...bn.state]);
   });
 
+  it('creating and disposing every image model leaves no tensor behind (batch norm\'s running statistics included)', () => {
+    const before = tf.memory().numTensors;
+    for (const variant of ['1x1', '4x4'] as const) {
+      createCifarDecoder({variant}).dispose();
+      createCifarEncoder({variant}).dispose();
+    }
+    createMnistDecoder().dispose();
+    createMnistEncoder().dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('throws on a bad CIFAR variant or conv size', () => {
     expect(() => createCifarDecoder({variant: '2x2' as '1x1'})).toThrow(/variant must be '1x1' or '4x4', got '2x2'/);
     expect(() => createConv2d(createRandom(1), {inChannels: 0, outChannels: 1, kernel: 3})).toThrow(/inChannels must be a positive integer, got 0/);

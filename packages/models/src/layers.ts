@@ -108,8 +108,8 @@ export function createBatchNorm(channels: number, options: {momentum?: number; e
   const {momentum = 0.1, epsilon = 1e-5} = options;
   const gamma = variableFrom(tf.ones([channels]));
   const beta = variableFrom(tf.zeros([channels]));
-  const runningMean = tf.variable(tf.zeros([channels]), false);
-  const runningVar = tf.variable(tf.ones([channels]), false);
+  const runningMean = variableFrom(tf.zeros([channels]), false);
+  const runningVar = variableFrom(tf.ones([channels]), false);
   return {
     apply: (x, opts) => tf.tidy(() => {
       if (!(opts?.training ?? false)) {

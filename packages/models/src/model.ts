@@ -36,9 +36,12 @@ export function uniformInit(rng: Random, shape: number[], fanIn: number): tf.Ten
   return tf.tensor(values, shape);
 }
 
-/** A trainable variable holding `initial`; the initial tensor itself is released. */
-export function variableFrom(initial: tf.Tensor): tf.Variable {
-  const v = tf.variable(initial, true);
+/**
+ * A variable holding `initial` (trainable unless told otherwise, e.g. batch norm's running
+ * statistics); the initial tensor itself is released, as `tf.variable` keeps its own copy.
+ */
+export function variableFrom(initial: tf.Tensor, trainable = true): tf.Variable {
+  const v = tf.variable(initial, trainable);
   initial.dispose();
   return v;
 }
