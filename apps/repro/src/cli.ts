@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import {BadFlagError, formatFlagHelp, parseFlags} from './flags';
+import {CIFAR_FLAGS, runCifarCommand} from './run-cifar';
 import {MNIST_FLAGS, runMnistCommand} from './run-mnist';
 import {runSimulatedCommand, SIMULATED_FLAGS} from './run-simulated';
 
@@ -13,6 +14,11 @@ const COMMANDS = {
     summary: 'MNIST (paper Section 3.1): decoder vs autoencoders over N, and out of distribution',
     flags: MNIST_FLAGS,
     run: runMnistCommand,
+  },
+  cifar: {
+    summary: 'CIFAR-10 (paper Section 3.2): decoder vs autoencoder, 1x1 and 4x4, over images per class; learning curves',
+    flags: CIFAR_FLAGS,
+    run: runCifarCommand,
   },
 } as const;
 

@@ -1,3 +1,4 @@
+import {runCifarJob, type CifarJobArgs} from './cifar';
 import {runMnistAutoencoderJob, runMnistDecoderJob, runMnistOodJob, type MnistJobArgs} from './mnist';
 import {runAutoencoderPoint, runDecoderPoint, type Tick} from './simulated';
 import type {SimulatedConfig} from './simulated-config';
@@ -12,6 +13,7 @@ export const JOBS = {
   'mnist-decoder': (a: MnistJobArgs, tick: Tick) => runMnistDecoderJob(a, tick),
   'mnist-autoencoder': (a: MnistJobArgs, tick: Tick) => runMnistAutoencoderJob(a, tick),
   'mnist-ood': (a: MnistJobArgs, tick: Tick) => runMnistOodJob(a, tick),
+  cifar: (a: CifarJobArgs, tick: Tick) => runCifarJob(a, tick),
 } as const;
 
 export type JobKind = keyof typeof JOBS;

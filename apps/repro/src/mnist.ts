@@ -77,11 +77,12 @@ async function decoderAlone(ctx: PointContext, scenario: 'sweep' | 'ood', testSe
   const decoder = createMnistDecoder({latentDim: m, seed: config.seed + 1});
   const rows = {kind: 'sgd' as const, learningRate: config.rowLearningRate, momentum: config.rowMomentum};
   const table = createLatentTable({size: samples, dim: m, seed: config.seed + 3, optimizer: rows});
-  await trainDecoder({
+  const {optimizer} = await trainDecoder({
     decoder, data: xTrain, table, epochs: config.epochs, batchSize: config.batchSize, loss: 'bce', seed: config.seed + 4,
     weights: {learningRate: config.learningRate, weightDecay: config.weightDecay},
     onEpoch: () => ctx.tick(samples, `${ctx.label} decoder`),
   });
+  optimizer?.dispose(); // Adam's moment slots
   const fitted = await fitRepresentations({
     decoder, data: xTest, dim: m, epochs: config.testEpochs, batchSize: config.batchSize, loss: 'bce',
     optimizer: rows, seed: config.seed + 5, plateau: {patience: 10, minRelativeImprovement: 1e-4},
@@ -107,12 +108,13 @@ async function autoencoder(ctx: PointContext, scenario: 'sweep' | 'ood', testSet
   const decoder = frozenDecoder ?? createMnistDecoder({latentDim: m, seed: config.seed + 1});
   const encoder = createMnistEncoder({latentDim: m, seed: config.seed + 2});
   const model: MnistModel = frozenDecoder ? 'autoencoder-frozen-decoder' : 'autoencoder';
-  await trainAutoencoder({
+  const trained = await trainAutoencoder({
     encoder, decoder, data: xTrain, freezeDecoder: Boolean(frozenDecoder), epochs: config.epochs,
     batchSize: config.batchSize, loss: 'bce', seed: config.seed + 6,
     weights: {learningRate: config.learningRate, weightDecay: config.weightDecay},
     onEpoch: () => ctx.tick(samples, `${ctx.label} ${model}`),
   });
+  trained.optimizer.dispose();
   const testRows = encodeAll(encoder, xTest);
   const record: MnistRecord = {
     scenario, model, testSet, ...commonFields(ctx, decoder, encoder.countParameters()),

@@ -1,0 +1,185 @@
+import {existsSync, readFileSync} from 'node:fs';
+import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {PNG} from 'pngjs';
+import * as tf from '@tensorflow/tfjs-core';
+import {useBackend} from '@encoderless/backends';
+import {createRandom} from '@encoderless/random';
+import {CIFAR_QUICK, resolveCifarConfig, type CifarConfig} from './cifar-config';
+import {runCifarJob, shareImages, type CifarJobArgs, type CifarRecord} from './cifar';
+import {cifarJobs, loadCifarInputs} from './cifar-data';
+import {checkCifarClaims, renderCifarGrid, summariseCifarSubsets, type CifarSummary} from './cifar-output';
+import {runCifarCommand} from './run-cifar';
+
+// Real models and the real pipeline at toy sizes (the 4x4 models: the fast ones): the wiring and
+// the bookkeeping, not the paper's numbers.
+
+/** `count` random 32×32 RGB images in [0, 1], and labels cycling over `classes`. */
+function toySplit(count: number, classes: number, seed: number) {
+  const rng = createRandom(seed);
+  const images = Float32Array.from({length: count * 3072}, () => rng.uniform());
+  const labels = Int32Array.from({length: count}, (_, i) => i % classes);
+  return {images, labels, count, shape: [count, 32, 32, 3] as const};
+}
+
+const tiny: CifarConfig = {
+  ...CIFAR_QUICK, preset: 'quick', sizes: [2], seeds: 2, epochs: 2, curvePerClass: 2, curveEpochs: 3,
+  curveEvalEpochs: [1, 3], gridEpochs: [1, 3], testFraction: 0.5, testEpochs: 3, batchSize: 4, gridImages: 2,
+};
+
+function jobArgs(model: CifarJobArgs['model'], overrides: Partial<CifarJobArgs> = {}): CifarJobArgs {
+  return {
+    config: tiny, scenario: 'curves', model, perClass: 4, seedIndex: 0, epochs: 3, evalEpochs: [1, 3], gridEpochs: [3],
+    data: {train: shareImages(toySplit(8, 2, 1)), test: shareImages(toySplit(6, 2, 2))},
+    trainRows: Int32Array.from([0, 1, 2, 3, 4, 5, 6, 7]), testRows: Int32Array.from([0, 1, 2, 3]), gridRows: Int32Array.from([4, 5]),
+    ...overrides,
+  };
+}
+
+describe('cifar config', () => {
+  it('--epochs sets the subset and curve epochs; eval and grid epochs are cut to it and end with it', () => {
+    const c = resolveCifarConfig({epochs: 30});
+    expect([c.epochs, c.curveEpochs]).toEqual([30, 30]);
+    expect(c.curveEvalEpochs).toEqual([1, 2, 5, 10, 20, 30]);
+    expect(c.gridEpochs).toEqual([1, 10, 30]);
+    expect(resolveCifarConfig({models: 'autoencoder_4x4,decoder_1x1'}).models).toEqual(['decoder_1x1', 'autoencoder_4x4']);
+  });
+
+  it('throws naming the flag on an unknown model or scenario, or a bad count or fraction', () => {
+    expect(() => resolveCifarConfig({models: 'decoder_2x2'})).toThrow(/unknown model 'decoder_2x2'; expected decoder_1x1, /);
+    expect(() => resolveCifarConfig({scenario: 'curves,figure'})).toThrow(/unknown scenario 'figure'/);
+    expect(() => resolveCifarConfig({seeds: 0})).toThrow(/--seeds must be positive, got 0/);
+    expect(() => resolveCifarConfig({'test-fraction': 1.5})).toThrow(/--test-fraction must be in \(0, 1\], got 1.5/);
+  });
+});
+
+describe('cifar jobs (wasm, toy sizes)', () => {
+  beforeAll(async () => { await useBackend('wasm'); });
+
+  it('decoder_4x4: test loss after the chosen epochs, grids after others, the paper\'s load', async () => {
+    let ticks = 0;
+    const before = tf.memory().numTensors;
+    const [r] = await runCifarJob(jobArgs('decoder_4x4'), () => { ticks++; });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(ticks).toBe(3);
+    expect(r.curve.map((p) => p.epoch)).toEqual([1, 3]);
+    expect(r.testLoss).toBe(r.curve[1].testLoss);
+    expect(r.testImages).toBe(4);
+    expect(r.grids.map((g) => g.epoch)).toEqual([3]);
+    expect(r.grids[0].pixels).toHaveLength(2);
+    expect(r.grids[0].pixels[0]).toHaveLength(3072);
+    expect(r.grids[0].pixels[0].every((v) => Number.isInteger(v) && v >= 0 && v <= 255)).toBe(true);
+    // eq. 3 with the model's own weight count: N·n / (W + N·m), n = 3072, m = 1024.
+    expect(r.decoderLoad).toBeCloseTo(8 * 3072 / (r.weights + 8 * 1024), 10);
+    // Uniform noise in [0, 1] has variance 1/12 around 0.5; any sane fit is near it, not far above.
+    expect(r.testLoss).toBeGreaterThan(0.02);
+    expect(r.testLoss).toBeLessThan(0.3);
+  });
+
+  it('the same arguments give the same numbers; another seed gives others', async () => {
+    const a = (await runCifarJob(jobArgs('autoencoder_4x4'), () => {}))[0];
+    const b = (await runCifarJob(jobArgs('autoencoder_4x4'), () => {}))[0];
+    const c = (await runCifarJob(jobArgs('autoencoder_4x4', {seedIndex: 1}), () => {}))[0];
+    expect(b.testLoss).toBe(a.testLoss);
+    expect(b.grids[0].pixels).toEqual(a.grids[0].pixels);
+    expect(c.testLoss).not.toBe(a.testLoss);
+    expect(a.weights).toBeGreaterThan(a.decoderLoad); // decoder + encoder weights, not the decoder's alone
+  });
+
+  it('the autoencoder\'s training loss falls over 15 epochs on 8 images', async () => {
+    const [r] = await runCifarJob(jobArgs('autoencoder_4x4', {epochs: 15, evalEpochs: [1], gridEpochs: []}), () => {});
+    expect(r.curve[1].runningTrainLoss).toBeLessThan(0.8 * r.curve[0].runningTrainLoss);
+  });
+});
+
+describe('cifar inputs and jobs', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cifar-runner-'));
+    // 3 classes; train: 4 per class; test: 2 per class. Every pixel of image k of class c is 10c + k.
+    for (const [split, perClass] of [['train', 4], ['test', 2]] as const) {
+      for (const cls of ['cat', 'dog', 'emu']) {
+        await mkdir(join(dir, split, cls), {recursive: true});
+        for (let k = 0; k < perClass; k++) {
+          const image = new PNG({width: 32, height: 32});
+          image.data = Buffer.alloc(32 * 32 * 4, 10 * ['cat', 'dog', 'emu'].indexOf(cls) + k);
+          for (let i = 3; i < image.data.length; i += 4) image.data[i] = 255;
+          await writeFile(join(dir, split, cls, `${k}.png`), PNG.sync.write(image));
+        }
+      }
+    }
+  });
+  afterAll(async () => { await rm(dir, {recursive: true, force: true}); });
+
+  it('an image folder: grid images are the first of each class in turn; the test fraction is class-balanced', async () => {
+    const inputs = await loadCifarInputs({...tiny, gridImages: 4}, {dataDir: dir, log: () => {}});
+    expect(inputs.format).toBe('image-folder');
+    expect(inputs.train.images.buffer).toBeInstanceOf(SharedArrayBuffer);
+    // test rows: cat 0,1 · dog 2,3 · emu 4,5 → first of each class, then the second of cat.
+    expect(Array.from(inputs.gridRows)).toEqual([0, 2, 4, 1]);
+    expect(Array.from(inputs.testRows, (r) => inputs.test.labels[r]).sort()).toEqual([0, 1, 2]); // half of 2 per class
+  });
+
+  it('jobs: one per model, size and seed, plus the curves; models of one seed share rows, seeds differ', async () => {
+    const inputs = await loadCifarInputs(tiny, {dataDir: dir, log: () => {}});
+    const config = {...tiny, sizes: [1, 2], models: ['decoder_4x4', 'autoencoder_4x4'] as const};
+    const jobs = cifarJobs(config, inputs);
+    expect(jobs).toHaveLength(2 * 2 * 2 + 2);
+    const args = (key: string) => jobs.find((j) => j.key === key)!.args as CifarJobArgs;
+    expect(args('subsets-decoder_4x4-2pc-seed0').trainRows).toEqual(args('subsets-autoencoder_4x4-2pc-seed0').trainRows);
+    expect(args('subsets-decoder_4x4-2pc-seed0').trainRows).not.toEqual(args('subsets-decoder_4x4-2pc-seed1').trainRows);
+    expect(args('subsets-decoder_4x4-2pc-seed0').gridEpochs).toEqual([2]);
+    expect(args('subsets-decoder_4x4-2pc-seed1').gridEpochs).toEqual([]);
+    expect(args('curves-autoencoder_4x4-2pc').evalEpochs).toEqual([1, 3]);
+    expect(jobs.every((j) => Number.isInteger(j.work) && j.work > 0)).toBe(true);
+    expect(() => cifarJobs({...config, sizes: [5]}, inputs)).toThrow(/class 0 \(cat\) has 4 rows, fewer than the 5 per class/);
+  });
+
+  it('the command end to end: every output file, then --resume recomputes nothing', async () => {
+    const out = join(dir, 'run');
+    const flags = {
+      quick: true, sizes: [2], seeds: 2, epochs: 1, 'curve-size': 2, models: 'decoder_4x4,autoencoder_4x4', 'test-fraction': 0.5,
+      'test-epochs': 2, 'data-dir': dir, out, jobs: 1,
+    };
+    const lines: string[] = [];
+    await runCifarCommand(flags, (l) => lines.push(l));
+    for (const f of ['config.json', 'results.json', 'results.csv', 'report.md', 'subsets.svg', 'curves.svg',
+      'reconstructions-2-per-class.png', 'reconstructions-curves-epoch1.png']) {
+      expect(existsSync(join(out, f))).toBe(true);
+    }
+    const report = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(report).toMatch(/autoencoder_4x4 \/ decoder_4x4 ratio is \d+\.\d\d/);
+    const first = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    const again: string[] = [];
+    await runCifarCommand({...flags, resume: true}, (l) => again.push(l));
+    expect(again.join('\n')).toMatch(/resuming: 6 of 6 jobs already done/);
+    expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).summary).toEqual(first.summary);
+  }, 60_000);
+});
+
+describe('cifar output', () => {
+  const record = (model: CifarRecord['model'], seedIndex: number, testLoss: number): CifarRecord => ({
+    scenario: 'subsets', model, perClass: 50, samples: 500, seedIndex, decoderLoad: 1, encoderLoad: 0.1, weights: 10,
+    trainLoss: testLoss / 2, testLoss, testImages: 1000, epochs: 100, curve: [], grids: [], seconds: 10,
+  });
+
+  it('summarises seeds: mean, sample std, min and max (by hand: 1, 2, 3 → 2, 1, 1, 3)', () => {
+    const [s] = summariseCifarSubsets([record('decoder_1x1', 0, 1), record('decoder_1x1', 1, 3), record('decoder_1x1', 2, 2)]);
+    expect([s.testLoss, s.testStd, s.testMin, s.testMax, s.seeds]).toEqual([2, 1, 1, 3, 3]);
+  });
+
+  it('the "three times" claim: held at ratio 3, not at 1.5', () => {
+    const summary = (ae: number): CifarSummary[] => summariseCifarSubsets([record('decoder_1x1', 0, 0.01), record('autoencoder_1x1', 0, ae)]);
+    expect(checkCifarClaims(summary(0.03))[0]).toMatch(/ratio \*\*3\.00\*\*: held/);
+    expect(checkCifarClaims(summary(0.015))[0]).toMatch(/ratio \*\*1\.50\*\*: did not hold: the autoencoder is worse, but by less than 2×/);
+  });
+
+  it('a grid PNG: originals plus one row per record, 32·3-pixel tiles with 2-pixel padding', () => {
+    const originals = new Float32Array(3 * 3072).fill(0.5);
+    const withGrid = (m: CifarRecord['model']) => ({...record(m, 0, 1), grids: [{epoch: 100, pixels: [0, 1, 2].map(() => new Array(3072).fill(255))}]});
+    const png = PNG.sync.read(Buffer.from(renderCifarGrid(originals, [withGrid('decoder_1x1'), withGrid('autoencoder_1x1')], 100)!));
+    expect([png.width, png.height]).toEqual([3 * 96 + 4 * 2, 3 * 96 + 4 * 2]);
+    expect(renderCifarGrid(originals, [withGrid('decoder_1x1')], 7)).toBeNull();
+  });
+});
