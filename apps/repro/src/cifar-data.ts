@@ -1,4 +1,6 @@
-import {balancedFraction, balancedSubset, loadCifar10, type LabelledImages, type LoadedCifar10} from '@encoderless/datasets';
+import {
+  BadConfigError, BadDataFileError, balancedFraction, balancedSubset, loadCifar10, type LabelledImages, type LoadedCifar10,
+} from '@encoderless/datasets';
 import type {CifarConfig} from './cifar-config';
 import {cifarEpochCost, shareImages, type CifarJobArgs} from './cifar';
 import type {JobSpec} from './job-registry';
@@ -36,9 +38,21 @@ export async function loadCifarInputs(config: CifarConfig, options: LoadCifarInp
   const data = await loadCifar10({
     dataDir: options.dataDir, onWrongSize: options.onWrongSize, onCorrupt: options.onCorrupt,
     log: (m) => options.log(m),
+  }).catch((err: Error) => {
+    // The library's message names its options; a command-line user needs the flags.
+    if (!(err instanceof BadDataFileError) || options.dataDir === undefined) throw err;
+    const hint = /onWrongSize/.test(err.message) ? ' (encoderless cifar: --resize does that)'
+      : /decodeImage|cannot read/.test(err.message) ? ' (encoderless cifar: --skip-corrupt skips such files and counts them)' : '';
+    throw new BadDataFileError(err.message + hint, err.file);
   });
   const classes = data.classes;
-  const testRows = balancedFraction(data.test.labels, config.testFraction, config.seed, {classes});
+  let testRows: Int32Array;
+  try {
+    testRows = balancedFraction(data.test.labels, config.testFraction, config.seed, {classes});
+  } catch (err) {
+    if (err instanceof BadConfigError) throw new BadConfigError(`encoderless cifar --test-fraction ${config.testFraction}: ${err.message}`);
+    throw err;
+  }
   const count = Math.min(config.gridImages, data.test.count);
   let gridRows: Int32Array;
   if (data.format === 'binary') {
@@ -60,8 +74,13 @@ export async function loadCifarInputs(config: CifarConfig, options: LoadCifarInp
 }
 
 /** The training rows of one (images per class, seed): class-balanced, nested across sizes for one seed. */
-function trainRows(inputs: CifarInputs, perClass: number, seed: number): Int32Array {
-  return balancedSubset(inputs.train.labels, perClass, seed, {classes: inputs.classes});
+function trainRows(inputs: CifarInputs, perClass: number, seed: number, flag: string): Int32Array {
+  try {
+    return balancedSubset(inputs.train.labels, perClass, seed, {classes: inputs.classes});
+  } catch (err) {
+    if (err instanceof BadConfigError) throw new BadConfigError(`encoderless cifar ${flag} ${perClass}: ${err.message}`);
+    throw err;
+  }
 }
 
 /** Every job of the chosen scenarios: one per (model, size, seed) and one per model for the curves. */
@@ -72,7 +91,7 @@ export function cifarJobs(config: CifarConfig, inputs: CifarInputs): JobSpec[] {
   if (config.scenarios.includes('subsets')) {
     for (const perClass of config.sizes) {
       for (let seedIndex = 0; seedIndex < config.seeds; seedIndex++) {
-        const rows = trainRows(inputs, perClass, config.seed + seedIndex);
+        const rows = trainRows(inputs, perClass, config.seed + seedIndex, '--sizes');
         for (const model of config.models) {
           const args: CifarJobArgs = {
             ...common, scenario: 'subsets', model, perClass, seedIndex, epochs: config.epochs, evalEpochs: [],
@@ -85,7 +104,7 @@ export function cifarJobs(config: CifarConfig, inputs: CifarInputs): JobSpec[] {
     }
   }
   if (config.scenarios.includes('curves')) {
-    const rows = trainRows(inputs, config.curvePerClass, config.seed);
+    const rows = trainRows(inputs, config.curvePerClass, config.seed, '--curve-size');
     for (const model of config.models) {
       const args: CifarJobArgs = {
         ...common, scenario: 'curves', model, perClass: config.curvePerClass, seedIndex: 0, epochs: config.curveEpochs,

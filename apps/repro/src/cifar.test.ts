@@ -5,6 +5,7 @@ import {join} from 'node:path';
 import {PNG} from 'pngjs';
 import * as tf from '@tensorflow/tfjs-core';
 import {useBackend} from '@encoderless/backends';
+import {createCifarDecoder, createCifarEncoder} from '@encoderless/models';
 import {createRandom} from '@encoderless/random';
 import {CIFAR_QUICK, resolveCifarConfig, type CifarConfig} from './cifar-config';
 import {runCifarJob, shareImages, type CifarJobArgs, type CifarRecord} from './cifar';
@@ -77,6 +78,13 @@ describe('cifar jobs (wasm, toy sizes)', () => {
     expect(r.testLoss).toBeLessThan(0.3);
   });
 
+  it('autoencoder_4x4 leaves no tensor behind (after a warm-up job)', async () => {
+    await runCifarJob(jobArgs('autoencoder_4x4', {epochs: 1, evalEpochs: [], gridEpochs: []}), () => {});
+    const before = tf.memory().numTensors;
+    await runCifarJob(jobArgs('autoencoder_4x4'), () => {});
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('the same arguments give the same numbers; another seed gives others', async () => {
     const a = (await runCifarJob(jobArgs('autoencoder_4x4'), () => {}))[0];
     const b = (await runCifarJob(jobArgs('autoencoder_4x4'), () => {}))[0];
@@ -84,7 +92,10 @@ describe('cifar jobs (wasm, toy sizes)', () => {
     expect(b.testLoss).toBe(a.testLoss);
     expect(b.grids[0].pixels).toEqual(a.grids[0].pixels);
     expect(c.testLoss).not.toBe(a.testLoss);
-    expect(a.weights).toBeGreaterThan(a.decoderLoad); // decoder + encoder weights, not the decoder's alone
+    // An autoencoder's weights are the decoder's and the encoder's, counted by the models.
+    const dec = createCifarDecoder({variant: '4x4'}), enc = createCifarEncoder({variant: '4x4'});
+    expect(a.weights).toBe(dec.countParameters() + enc.countParameters());
+    dec.dispose(); enc.dispose();
   });
 
   it('the autoencoder\'s training loss falls over 15 epochs on 8 images', async () => {
@@ -155,7 +166,29 @@ describe('cifar inputs and jobs', () => {
     await runCifarCommand({...flags, resume: true}, (l) => again.push(l));
     expect(again.join('\n')).toMatch(/resuming: 6 of 6 jobs already done/);
     expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).summary).toEqual(first.summary);
+    // Other images are other settings: refused before any data is read.
+    await expect(runCifarCommand({...flags, resume: true, 'data-dir': join(dir, 'elsewhere')}, () => {}))
+      .rejects.toThrow(/was made with other settings \(data: .*elsewhere/);
   }, 60_000);
+
+  it('a size larger than a class, or a test fraction below one image per class, names the flag', async () => {
+    const flags = {quick: true, sizes: [9], 'test-fraction': 0.5, 'data-dir': dir, out: join(dir, 'big'), jobs: 1};
+    await expect(runCifarCommand(flags, () => {})).rejects.toThrow(/encoderless cifar --sizes 9: balancedSubset: class 0 \(cat\) has 4 rows/);
+    await expect(runCifarCommand({...flags, 'test-fraction': 0.01}, () => {}))
+      .rejects.toThrow(/--test-fraction 0.01: balancedFraction: fraction 0.01 of 6 rows in 3 classes is 0 per class/);
+  });
+
+  it('an image of the wrong size names the file and the --resize flag', async () => {
+    const bad = join(dir, 'bad');
+    await mkdir(join(bad, 'train', 'cat'), {recursive: true});
+    await mkdir(join(bad, 'test', 'cat'), {recursive: true});
+    const small = new PNG({width: 8, height: 8});
+    small.data = Buffer.alloc(8 * 8 * 4, 255);
+    await writeFile(join(bad, 'train', 'cat', 'x.png'), PNG.sync.write(small));
+    await writeFile(join(bad, 'test', 'cat', 'x.png'), PNG.sync.write(small));
+    await expect(runCifarCommand({quick: true, 'data-dir': bad, out: join(dir, 'badrun'), jobs: 1}, () => {}))
+      .rejects.toThrow(/train\/cat\/x\.png is 8×8 .*--resize does that/);
+  });
 });
 
 describe('cifar output', () => {

@@ -58,7 +58,8 @@ export interface CifarJobArgs {
   readonly gridEpochs: readonly number[];
   /**
    * Both splits, whole. Their pixels sit in SharedArrayBuffers (`shareImages`), so handing a
-   * job to a worker thread passes a reference, not a copy of 600 MB.
+   * job to a worker thread passes a reference, not a copy of 600 MB. The job then copies its
+   * own rows out (`takeImages`) and into a tensor: about 2 × 4 bytes × 3,072 per training image.
    */
   readonly data: {readonly train: LabelledImages; readonly test: LabelledImages};
   /** Rows of `data.train` this model trains on. */

@@ -45,18 +45,24 @@ export async function runCifarCommand(flags: ParsedFlags, log: (line: string) =>
   if (config.scenarios.includes('curves')) {
     log(`  curves: ${config.curvePerClass} images per class, ${config.curveEpochs} epochs, test loss after epochs ${config.curveEvalEpochs.join(', ')}`);
   }
-  const inputs = await loadCifarInputs(config, {
-    dataDir, onWrongSize: flags.resize ? 'resize' : 'reject', onCorrupt: flags['skip-corrupt'] ? 'skip' : 'throw', log,
-  });
+  const data = {dataDir, onWrongSize: flags.resize ? 'resize' : 'reject', onCorrupt: flags['skip-corrupt'] ? 'skip' : 'throw'} as const;
+  // The data options are settings too: --resume must not average points made from other images.
+  const folder = await openRunFolder(out, 'cifar', {...config, data}, {resume: Boolean(flags.resume), extra: {backend: backend.name}});
+  const inputs = await loadCifarInputs(config, {...data, log});
   log(`  data: ${inputs.train.count} training and ${inputs.test.count} test images in ${inputs.classes.length} classes; ` +
     `testing on ${inputs.testRows.length}`);
   for (const s of inputs.skipped.slice(0, 10)) log(`  skipped ${s.file}: ${s.reason}`);
-  const folder = await openRunFolder(out, 'cifar', config, {resume: Boolean(flags.resume), extra: {backend: backend.name, dataDir}});
 
   const jobs = cifarJobs(config, inputs);
   const records = sortCifarRecords(await runPoints<CifarRecord>(folder, jobs,
     {jobs: workerCount(flags), backend: backend.name, label: 'cifar', log}));
 
+  // The numbers first: a figure that fails to draw must not cost the results.
+  await writeJsonAtomic(folder.file('results.json'), {
+    config, backend: backend.name, source: inputs.source, summary: summariseCifarSubsets(records),
+    records: records.map(({grids: _g, ...rest}) => rest),
+  });
+  await writeFileAtomic(folder.file('results.csv'), cifarCsv(records));
   const originals = takeImages(inputs.test, inputs.gridRows).images;
   const grids: string[] = [];
   const writeGrid = async (name: string, png: Uint8Array | null) => {
@@ -84,11 +90,6 @@ export async function runCifarCommand(flags: ParsedFlags, log: (line: string) =>
   }
   const seconds = records.reduce((s, r) => s + r.seconds, 0);
   const wallSeconds = (performance.now() - started) / 1000;
-  await writeJsonAtomic(folder.file('results.json'), {
-    config, backend: backend.name, source: inputs.source, summary: summariseCifarSubsets(records),
-    records: records.map(({grids: _g, ...rest}) => rest),
-  });
-  await writeFileAtomic(folder.file('results.csv'), cifarCsv(records));
   await writeFileAtomic(folder.file('report.md'),
     cifarReport(config, records, {backend: backend.name, seconds, wallSeconds, source: inputs.source, grids, figures}));
   log(`done in ${wallSeconds.toFixed(0)} s: ${folder.file('report.md')}, results.csv, results.json, ${[...figures, ...grids].join(', ')}`);

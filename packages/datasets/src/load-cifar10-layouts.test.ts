@@ -75,6 +75,22 @@ describe('loadCifar10 (binary folder, image folder, .tar.gz of either)', () => {
     expect(logs.join('\n')).toMatch(/unpacking .*cifar\.tar\.gz into .*encoderless-cifar10-/);
   });
 
+  it('an error from inside a .tar.gz names the file in the archive, not the removed temporary folder', async () => {
+    await put('data/train/cat/a.png', flatPng(10, 16)); // 16×16: rejected
+    await put('data/test/cat/a.png', flatPng(30));
+    const {readFile} = await import('node:fs/promises');
+    await put('small.tar.gz', gzipSync(makeTar([
+      {path: 'train/cat/a.png', data: await readFile(join(dir, 'data/train/cat/a.png'))},
+      {path: 'test/cat/a.png', data: await readFile(join(dir, 'data/test/cat/a.png'))},
+    ])));
+    const archive = join(dir, 'small.tar.gz');
+    const err = await loadCifar10({dataDir: archive}).catch((e) => e);
+    expect(err).toBeInstanceOf(BadDataFileError);
+    expect(err.message).toContain(`${archive}:train/cat/a.png is 16×16`);
+    expect(err.message).not.toMatch(/encoderless-cifar10-/);
+    expect(err.file).toBe(`${archive}:train/cat/a.png`);
+  });
+
   it('a folder with the binary release (in cifar-10-batches-bin/) is read as binary', async () => {
     const names = [...CIFAR10_BINARY_FILES.train, ...CIFAR10_BINARY_FILES.test];
     for (const [f, name] of names.entries()) await put(`bin/cifar-10-batches-bin/${name}`, batch(2, 10 * f));

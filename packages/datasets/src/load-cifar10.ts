@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto';
 import {mkdtemp, readdir, readFile, rm, stat} from 'node:fs/promises';
 import {homedir, tmpdir} from 'node:os';
-import {join} from 'node:path';
+import {join, sep} from 'node:path';
 import {BadConfigError, describe} from './bad-config-error';
 import {BadDataFileError, DataUnavailableError} from './bad-data-file-error';
 import {CIFAR10_CLASSES, parseCifarBatches, type CifarSplit} from './parse-cifar-batch';
@@ -289,6 +289,11 @@ export async function loadCifar10(options: LoadCifar10Options = {}): Promise<Loa
       log(`${fn}: unpacking ${dataDir} into ${tmp} (removed afterwards)`);
       await unpackTarGz(dataDir, tmp);
       return await loadFolder(fn, await singleChild(tmp), {onWrongSize, onCorrupt, log}, dataDir);
+    } catch (err) {
+      // The temporary folder is gone when the user reads this: name the file inside the archive.
+      if (!(err instanceof BadDataFileError)) throw err;
+      const inside = (text: string) => text.split(tmp + sep).join(`${dataDir}:`).split(tmp).join(dataDir);
+      throw new BadDataFileError(inside(err.message), inside(err.file));
     } finally {
       await rm(tmp, {recursive: true, force: true});
     }

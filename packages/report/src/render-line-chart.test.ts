@@ -71,6 +71,12 @@ describe('renderLineChart', () => {
     checkXml(svg);
   });
 
+  it('an error bar with a NaN or infinite bound is left out, not an error', () => {
+    const svg = renderLineChart({...base, series: [{label: 'a', points: [[1, 1], [2, 2]], errorBars: [[NaN, 1.5], [1, Infinity]]}]});
+    expect(svg).not.toContain('error-bars');
+    checkXml(svg);
+  });
+
   it('error bars widen the automatic y range to include them', () => {
     const svg = renderLineChart({...base, series: [{label: 'a', points: [[1, 1], [2, 2]], errorBars: [[0.2, 1.5], [1.8, 4.6]]}]});
     const ticks = [...svg.matchAll(/class="y-tick"[^>]*>([^<]*)</g)].map((m) => Number(m[1]));

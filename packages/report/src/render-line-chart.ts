@@ -17,7 +17,8 @@ export interface LineSeries {
   dashed?: boolean;
   /**
    * A vertical bar per point from low to high (spread over seeds, min–max, a confidence
-   * interval), `errorBars[k]` for `points[k]`; null for none. The axis range includes them.
+   * interval), `errorBars[k]` for `points[k]`; null, or a NaN/infinite bound, for none. The
+   * axis range includes them.
    */
   errorBars?: readonly (readonly [number, number] | null)[];
 }
@@ -346,8 +347,9 @@ function checkSeries(fn: string, series: unknown): LineSeries[] {
           `got ${describe(s.errorBars)}`);
       }
       s.errorBars.forEach((b: unknown, k: number) => {
+        // NaN or infinite bounds (a diverged seed) draw no bar, as NaN points draw no point.
         const ok = b === null || (Array.isArray(b) && b.length === 2 && typeof b[0] === 'number' &&
-          typeof b[1] === 'number' && b[0] <= b[1]);
+          typeof b[1] === 'number' && !(b[0] > b[1]));
         if (!ok) {
           throw new BadReportArgumentError(
             `${fn}: series[${i}].errorBars[${k}] must be [low, high] with low ≤ high, or null, got ${describe(b)}`);
