@@ -83,14 +83,22 @@ function trainRows(inputs: CifarInputs, perClass: number, seed: number, flag: st
   }
 }
 
-/** Every job of the chosen scenarios: one per (model, size, seed) and one per model for the curves. */
+/**
+ * Every job of the chosen scenarios: one per (model, size, seed) and one per model for the
+ * curves, which also stands for the subset point it repeats (see `CifarJobArgs.subsetEpoch`).
+ */
 export function cifarJobs(config: CifarConfig, inputs: CifarInputs): JobSpec[] {
   const jobs: JobSpec[] = [];
   const data = {train: inputs.train, test: inputs.test};
   const common = {config, data, testRows: inputs.testRows, gridRows: inputs.gridRows};
+  // The curve run trains on the same images with the same seed as the subset point
+  // (curvePerClass, first seed), only longer: it reports that point too instead of a second run.
+  const shared = config.scenarios.includes('subsets') && config.scenarios.includes('curves') &&
+    config.sizes.includes(config.curvePerClass) && config.curveEpochs >= config.epochs;
   if (config.scenarios.includes('subsets')) {
     for (const perClass of config.sizes) {
       for (let seedIndex = 0; seedIndex < config.seeds; seedIndex++) {
+        if (shared && perClass === config.curvePerClass && seedIndex === 0) continue;
         const rows = trainRows(inputs, perClass, config.seed + seedIndex, '--sizes');
         for (const model of config.models) {
           const args: CifarJobArgs = {
@@ -109,6 +117,7 @@ export function cifarJobs(config: CifarConfig, inputs: CifarInputs): JobSpec[] {
       const args: CifarJobArgs = {
         ...common, scenario: 'curves', model, perClass: config.curvePerClass, seedIndex: 0, epochs: config.curveEpochs,
         evalEpochs: config.curveEvalEpochs, gridEpochs: config.gridEpochs, trainRows: rows,
+        ...(shared ? {subsetEpoch: config.epochs} : {}),
       };
       jobs.push({key: `curves-${model}-${config.curvePerClass}pc`, kind: 'cifar', args,
         work: config.curveEpochs * Math.round(rows.length * cifarEpochCost(model))});

@@ -98,6 +98,19 @@ describe('cifar jobs (wasm, toy sizes)', () => {
     dec.dispose(); enc.dispose();
   });
 
+  it('a curve run standing for a subset point reports exactly what the separate subset job measures', async () => {
+    for (const model of ['decoder_4x4', 'autoencoder_4x4'] as const) {
+      const [alone] = await runCifarJob(jobArgs(model, {scenario: 'subsets', epochs: 2, evalEpochs: [], gridEpochs: [2]}), () => {});
+      const [curve, sub] = await runCifarJob(jobArgs(model, {epochs: 3, evalEpochs: [1, 3], gridEpochs: [3], subsetEpoch: 2}), () => {});
+      expect(curve.scenario).toBe('curves');
+      expect(curve.curve.map((p) => p.epoch)).toEqual([1, 3]);
+      expect(sub.scenario).toBe('subsets');
+      expect(sub.epochs).toBe(2);
+      expect([sub.testLoss, sub.trainLoss]).toEqual([alone.testLoss, alone.trainLoss]);
+      expect(sub.grids).toEqual(alone.grids);
+    }
+  });
+
   it('the autoencoder\'s training loss falls over 15 epochs on 8 images', async () => {
     const [r] = await runCifarJob(jobArgs('autoencoder_4x4', {epochs: 15, evalEpochs: [1], gridEpochs: []}), () => {});
     expect(r.curve[1].runningTrainLoss).toBeLessThan(0.8 * r.curve[0].runningTrainLoss);
@@ -134,7 +147,7 @@ describe('cifar inputs and jobs', () => {
 
   it('jobs: one per model, size and seed, plus the curves; models of one seed share rows, seeds differ', async () => {
     const inputs = await loadCifarInputs(tiny, {dataDir: dir, log: () => {}});
-    const config = {...tiny, sizes: [1, 2], models: ['decoder_4x4', 'autoencoder_4x4'] as const};
+    const config = {...tiny, sizes: [1, 2], curvePerClass: 3, models: ['decoder_4x4', 'autoencoder_4x4'] as const};
     const jobs = cifarJobs(config, inputs);
     expect(jobs).toHaveLength(2 * 2 * 2 + 2);
     const args = (key: string) => jobs.find((j) => j.key === key)!.args as CifarJobArgs;
@@ -142,8 +155,14 @@ describe('cifar inputs and jobs', () => {
     expect(args('subsets-decoder_4x4-2pc-seed0').trainRows).not.toEqual(args('subsets-decoder_4x4-2pc-seed1').trainRows);
     expect(args('subsets-decoder_4x4-2pc-seed0').gridEpochs).toEqual([2]);
     expect(args('subsets-decoder_4x4-2pc-seed1').gridEpochs).toEqual([]);
-    expect(args('curves-autoencoder_4x4-2pc').evalEpochs).toEqual([1, 3]);
+    expect(args('curves-autoencoder_4x4-3pc').evalEpochs).toEqual([1, 3]);
     expect(jobs.every((j) => Number.isInteger(j.work) && j.work > 0)).toBe(true);
+    expect(args('curves-autoencoder_4x4-3pc').subsetEpoch).toBeUndefined(); // 3 per class is not a subset size…
+    // …with 2 it is: the first seed's subset jobs at 2 per class are the curve runs.
+    const sharing = cifarJobs({...config, curvePerClass: 2}, inputs);
+    expect(sharing).toHaveLength(2 * 2 * 2 - 2 + 2);
+    expect(sharing.map((j) => j.key)).not.toContain('subsets-decoder_4x4-2pc-seed0');
+    expect(sharing.find((j) => j.key === 'curves-decoder_4x4-2pc')!.args).toMatchObject({subsetEpoch: 2});
     expect(() => cifarJobs({...config, sizes: [5]}, inputs)).toThrow(/class 0 \(cat\) has 4 rows, fewer than the 5 per class/);
   });
 
@@ -162,9 +181,11 @@ describe('cifar inputs and jobs', () => {
     const report = readFileSync(join(out, 'report.md'), 'utf8');
     expect(report).toMatch(/autoencoder_4x4 \/ decoder_4x4 ratio is \d+\.\d\d/);
     const first = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    // 2 per class is also the curve size: the curve runs stand for seed 0's subset points (4 jobs, not 6).
+    expect(first.summary.map((s: CifarSummary) => [s.model, s.seeds])).toEqual([['decoder_4x4', 2], ['autoencoder_4x4', 2]]);
     const again: string[] = [];
     await runCifarCommand({...flags, resume: true}, (l) => again.push(l));
-    expect(again.join('\n')).toMatch(/resuming: 6 of 6 jobs already done/);
+    expect(again.join('\n')).toMatch(/resuming: 4 of 4 jobs already done/);
     expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).summary).toEqual(first.summary);
     // Other images are other settings: refused before any data is read.
     await expect(runCifarCommand({...flags, resume: true, 'data-dir': join(dir, 'elsewhere')}, () => {}))

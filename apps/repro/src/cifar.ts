@@ -57,6 +57,12 @@ export interface CifarJobArgs {
   /** Epochs after which the grid images are reconstructed. */
   readonly gridEpochs: readonly number[];
   /**
+   * A learning-curve run that is also a subset point (the same images, seed and settings,
+   * trained longer) reports that point too: a 'subsets' record measured after this epoch, so
+   * the full preset does not train the whole set for 100 epochs twice.
+   */
+  readonly subsetEpoch?: number;
+  /**
    * Both splits, whole. Their pixels sit in SharedArrayBuffers (`shareImages`), so handing a
    * job to a worker thread passes a reference, not a copy of 600 MB. The job then copies its
    * own rows out (`takeImages`) and into a tensor: about 2 × 4 bytes × 3,072 per training image.
@@ -123,60 +129,67 @@ export async function runCifarJob(args: CifarJobArgs, tick: Tick): Promise<Cifar
   const gridAt = new Set(args.gridEpochs);
   const curve: CifarCurvePoint[] = [];
   const grids: {epoch: number; pixels: number[][]}[] = [];
-  let trainLoss = NaN, testLoss = NaN;
+  // The record's end state, and the subset point's when this run is also one (`subsetEpoch`).
+  const ends = new Map<number, {point: CifarCurvePoint; trainLoss: number; seconds: number; grid?: number[][]}>();
   try {
     // Test rows of a frozen decoder: the same descent as training, with evaluation-mode batch norm.
     const fitRows = (data: tf.Tensor) => fitRepresentations({
       decoder, data, dim: m, epochs: config.testEpochs, batchSize: config.batchSize, loss: 'mse', optimizer: rows,
       seed: 1000 * s + 5, plateau: {patience: 10, minRelativeImprovement: 1e-4},
     });
-    if (kind === 'decoder') {
-      const table = createLatentTable({size: samples, dim: m, seed: 1000 * s + 3, optimizer: rows});
-      const evaluate = async (r: EpochReport) => {
-        const epoch = r.epoch + 1;
-        if (evalAt.has(epoch)) {
-          const fitted = await fitRows(xTest);
-          curve.push({epoch, runningTrainLoss: r.loss, testLoss: fitted.loss});
-          if (epoch === epochs) {
-            testLoss = fitted.loss;
-            trainLoss = reconstructionError(decoder, table.snapshot(), m, xTrain, 'mse');
-          }
-        }
-        if (gridAt.has(epoch)) grids.push({epoch, pixels: decodeRows(decoder, (await fitRows(xGrid)).rows, m)});
-      };
-      const {optimizer} = await trainDecoder({
-        decoder, data: xTrain, table, epochs, batchSize: config.batchSize, loss: 'mse', seed: 1000 * s + 4, weights,
-        onEpoch: async (r) => { tick(Math.round(samples * cifarEpochCost(model)), label); await evaluate(r); },
-      });
-      optimizer?.dispose(); // Adam's moment slots
-    } else {
-      const evaluate = (r: EpochReport) => {
-        const epoch = r.epoch + 1;
-        if (evalAt.has(epoch)) {
-          const loss = reconstructionError(decoder, encodeAll(encoder, xTest), m, xTest, 'mse');
-          curve.push({epoch, runningTrainLoss: r.loss, testLoss: loss});
-          if (epoch === epochs) {
-            testLoss = loss;
-            trainLoss = reconstructionError(decoder, encodeAll(encoder, xTrain), m, xTrain, 'mse');
-          }
-        }
-        if (gridAt.has(epoch)) grids.push({epoch, pixels: decodeRows(decoder, encodeAll(encoder, xGrid), m)});
-      };
-      const {optimizer} = await trainAutoencoder({
-        encoder, decoder, data: xTrain, epochs, batchSize: config.batchSize, loss: 'mse', seed: 1000 * s + 4, weights,
-        onEpoch: (r) => { tick(Math.round(samples * cifarEpochCost(model)), label); evaluate(r); },
-      });
-      optimizer.dispose();
-    }
+    const table = kind === 'decoder' ? createLatentTable({size: samples, dim: m, seed: 1000 * s + 3, optimizer: rows}) : undefined;
+    // What is measured, per kind: a decoder's test images get rows fitted against it frozen; an
+    // autoencoder's are encoded. Both in evaluation-mode batch norm.
+    const measure = table ? {
+      test: async () => (await fitRows(xTest)).loss,
+      train: () => reconstructionError(decoder, table.snapshot(), m, xTrain, 'mse'),
+      grid: async () => decodeRows(decoder, (await fitRows(xGrid)).rows, m),
+    } : {
+      test: async () => reconstructionError(decoder, encodeAll(encoder, xTest), m, xTest, 'mse'),
+      train: () => reconstructionError(decoder, encodeAll(encoder, xTrain), m, xTrain, 'mse'),
+      grid: async () => decodeRows(decoder, encodeAll(encoder, xGrid), m),
+    };
+    const onEpoch = async (r: EpochReport) => {
+      tick(Math.round(samples * cifarEpochCost(model)), label);
+      const epoch = r.epoch + 1;
+      const end = epoch === epochs || epoch === args.subsetEpoch;
+      if (evalAt.has(epoch) || end) {
+        const point = {epoch, runningTrainLoss: r.loss, testLoss: await measure.test()};
+        if (evalAt.has(epoch)) curve.push(point);
+        if (end) ends.set(epoch, {point, trainLoss: measure.train(), seconds: (performance.now() - started) / 1000});
+      }
+      if (gridAt.has(epoch) || epoch === args.subsetEpoch) {
+        const pixels = await measure.grid();
+        if (gridAt.has(epoch)) grids.push({epoch, pixels});
+        if (epoch === args.subsetEpoch) ends.get(epoch)!.grid = pixels;
+      }
+    };
+    const {optimizer} = table
+      ? await trainDecoder({decoder, data: xTrain, table, epochs, batchSize: config.batchSize, loss: 'mse', seed: 1000 * s + 4, weights, onEpoch})
+      : await trainAutoencoder({encoder, decoder, data: xTrain, epochs, batchSize: config.batchSize, loss: 'mse', seed: 1000 * s + 4, weights, onEpoch});
+    optimizer?.dispose(); // Adam's moment slots
+
     const decoderWeights = decoder.countParameters(), encoderWeights = encoder.countParameters();
-    return [{
-      scenario: args.scenario, model, perClass: args.perClass, samples, seedIndex: args.seedIndex,
+    const common = {
+      model, perClass: args.perClass, samples, seedIndex: args.seedIndex,
       decoderLoad: decoderLoad({samples, dataDim: CIFAR_PIXELS, latentDim: m, weights: decoderWeights}),
       encoderLoad: encoderLoad({samples, latentDim: m, weights: encoderWeights}),
       weights: kind === 'decoder' ? decoderWeights : decoderWeights + encoderWeights,
-      trainLoss, testLoss, testImages: xTest.shape[0], epochs, curve, grids,
-      seconds: (performance.now() - started) / 1000,
+      testImages: xTest.shape[0],
+    };
+    const last = ends.get(epochs)!;
+    const records: CifarRecord[] = [{
+      ...common, scenario: args.scenario, trainLoss: last.trainLoss, testLoss: last.point.testLoss, epochs, curve, grids,
+      seconds: last.seconds,
     }];
+    const sub = args.subsetEpoch === undefined ? undefined : ends.get(args.subsetEpoch);
+    if (sub) {
+      records.push({
+        ...common, scenario: 'subsets', trainLoss: sub.trainLoss, testLoss: sub.point.testLoss, epochs: args.subsetEpoch!,
+        curve: [sub.point], grids: sub.grid ? [{epoch: args.subsetEpoch!, pixels: sub.grid}] : [], seconds: sub.seconds,
+      });
+    }
+    return records;
   } finally {
     decoder.dispose();
     encoder.dispose();
