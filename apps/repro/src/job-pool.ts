@@ -1,6 +1,15 @@
-import {Worker} from 'node:worker_threads';
+import {availableParallelism} from 'node:os';
 import {join} from 'node:path';
+import {Worker} from 'node:worker_threads';
+import {BadFlagError, type ParsedFlags} from './flags';
 import {runJob, type JobSpec} from './job-registry';
+
+/** `--jobs`, default the number of cores. */
+export function workerCount(flags: ParsedFlags): number {
+  const jobs = (flags.jobs as number | undefined) ?? availableParallelism();
+  if (jobs < 1) throw new BadFlagError(`encoderless: --jobs must be at least 1, got ${jobs}`);
+  return jobs;
+}
 
 export interface JobPoolOptions {
   /** Parallel workers; 1 runs the jobs in this thread. */

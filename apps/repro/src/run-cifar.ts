@@ -10,7 +10,7 @@ import {
 import {COMMON_FLAGS, type FlagSchema, type ParsedFlags} from './flags';
 import {openRunFolder} from './run-folder';
 import {runPoints} from './run-points';
-import {workerCount} from './run-simulated';
+import {workerCount} from './job-pool';
 
 export const CIFAR_FLAGS: FlagSchema = {
   ...COMMON_FLAGS,

@@ -7,7 +7,7 @@ import {resolveMnistConfig} from './mnist-config';
 import {mnistCsv, mnistReport, renderMnistFigure, renderMnistGrid, sortMnistRecords} from './mnist-output';
 import {openRunFolder} from './run-folder';
 import {runPoints} from './run-points';
-import {workerCount} from './run-simulated';
+import {workerCount} from './job-pool';
 
 export const MNIST_FLAGS: FlagSchema = {
   ...COMMON_FLAGS,

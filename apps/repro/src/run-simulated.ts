@@ -1,8 +1,8 @@
 import {useBackend} from '@encoderless/backends';
 import {writeFileAtomic, writeJsonAtomic} from '@encoderless/report';
-import {availableParallelism} from 'node:os';
-import {BadFlagError, COMMON_FLAGS, type ParsedFlags} from './flags';
+import {COMMON_FLAGS, type ParsedFlags} from './flags';
 import type {JobSpec} from './job-registry';
+import {workerCount} from './job-pool';
 import {openRunFolder} from './run-folder';
 import {runPoints} from './run-points';
 import type {SimulatedRecord} from './simulated';
@@ -10,13 +10,6 @@ import {resolveSimulatedConfig} from './simulated-config';
 import {renderSimulatedFigure, simulatedCsv, simulatedReport, sortRecords} from './simulated-output';
 
 export const SIMULATED_FLAGS = COMMON_FLAGS;
-
-/** `--jobs`, default the number of cores. */
-export function workerCount(flags: ParsedFlags): number {
-  const jobs = (flags.jobs as number | undefined) ?? availableParallelism();
-  if (jobs < 1) throw new BadFlagError(`encoderless: --jobs must be at least 1, got ${jobs}`);
-  return jobs;
-}
 
 /**
  * `encoderless simulated`: the sweep over N for the decoder alone, the encoder on the frozen
