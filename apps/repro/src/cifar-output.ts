@@ -126,7 +126,7 @@ export function checkCifarClaims(summary: readonly CifarSummary[]): string[] {
   const sizes = [...new Set(summary.map((s) => s.perClass))].sort((a, b) => a - b);
   const smallest = sizes.find((n) => ratio(summary, '1x1', n));
   if (smallest === undefined) {
-    lines.push('1. *With 50 images per class the autoencoder_1x1\'s test loss is about three times the decoder_1x1\'s:* ' +
+    lines.push('*With 50 images per class the autoencoder_1x1\'s test loss is about three times the decoder_1x1\'s:* ' +
       'not tested (both 1x1 models are needed).');
   } else {
     const {d, a, value} = ratio(summary, '1x1', smallest)!;
@@ -134,7 +134,7 @@ export function checkCifarClaims(summary: readonly CifarSummary[]): string[] {
       : value >= 2 && value <= 4.5 ? 'held (between 2× and 4.5×)'
       : value > 4.5 ? 'held in direction, larger than "about three"'
         : value > 1 ? 'did not hold: the autoencoder is worse, but by less than 2×' : 'did not hold: the decoder is not better';
-    lines.push(`1. *With 50 images per class the autoencoder_1x1's test loss is about three times the decoder_1x1's.* ` +
+    lines.push(`*With 50 images per class the autoencoder_1x1's test loss is about three times the decoder_1x1's.* ` +
       `At ${smallest} per class${smallest === 50 ? '' : ' (the smallest size run)'}, mean over ${d.seeds} seed(s): ` +
       `decoder ${d.testLoss.toFixed(4)}, autoencoder ${a.testLoss.toFixed(4)}: ratio **${value.toFixed(2)}**: ${verdict}.`);
   }
@@ -142,20 +142,20 @@ export function checkCifarClaims(summary: readonly CifarSummary[]): string[] {
   if (smallest !== undefined && largest !== undefined && largest > smallest) {
     const small = ratio(summary, '1x1', smallest)!.value, big = ratio(summary, '1x1', largest)!.value;
     const full = largest >= 5000;
-    lines.push(`2. *The gap closes on the full training set.* Ratio ${small.toFixed(2)} at ${smallest} per class, ` +
+    lines.push(`*The gap closes on the full training set.* Ratio ${small.toFixed(2)} at ${smallest} per class, ` +
       `${big.toFixed(2)} at ${largest} per class${full ? '' : ' (not the full set)'}: ` +
       `${big < small && Math.abs(big - 1) < 0.25 ? 'held' : big < small ? 'narrowing, not closed' : 'did not hold'}.`);
   } else {
-    lines.push('2. *The gap closes on the full training set:* not tested (needs a larger size with both 1x1 models).');
+    lines.push('*The gap closes on the full training set:* not tested (needs a larger size with both 1x1 models).');
   }
   const small4 = sizes.find((n) => ratio(summary, '4x4', n));
   if (small4 !== undefined) {
     const {value} = ratio(summary, '4x4', small4)!;
-    lines.push(`3. *The 4x4 models (Figure 3c).* At ${small4} per class the autoencoder_4x4 / decoder_4x4 ratio is ${value.toFixed(2)}.`);
+    lines.push(`*The 4x4 models (Figure 3c).* At ${small4} per class the autoencoder_4x4 / decoder_4x4 ratio is ${value.toFixed(2)}.`);
   }
-  lines.push('4. *The decoders\' reconstructions look better (sharper colour) even where the losses meet:* not measured; ' +
+  lines.push('*The decoders\' reconstructions look better (sharper colour) even where the losses meet:* not measured; ' +
     'see the grids below.');
-  return lines;
+  return lines.map((line, i) => `${i + 1}. ${line}`);
 }
 
 export function cifarReport(config: CifarConfig, records: readonly CifarRecord[],
