@@ -159,7 +159,11 @@ export function checkCifarClaims(summary: readonly CifarSummary[]): string[] {
 }
 
 export function cifarReport(config: CifarConfig, records: readonly CifarRecord[],
-  meta: {backend: string; seconds: number; wallSeconds: number; source: string; grids: string[]; figures: string[]}): string {
+  meta: {
+    backend: string; seconds: number; wallSeconds: number; source: string; grids: string[]; figures: string[];
+    /** Set when --resume found finished jobs: the wall time is then this invocation's only. */
+    resumed?: {done: number; of: number};
+  }): string {
   const summary = summariseCifarSubsets(records);
   const overrides = describeOverrides(config, cifarPreset(config));
   const table = summary.map((s) => ({
@@ -178,7 +182,9 @@ export function cifarReport(config: CifarConfig, records: readonly CifarRecord[]
     '# CIFAR-10 (paper Section 3.2)',
     '',
     `Backend ${meta.backend}; \`${config.preset}\` preset${overrides.length ? `, overridden by flags: ${overrides.join(', ')}` : ''}; ` +
-    `data: ${meta.source}; seed ${config.seed}; wall time ${(meta.wallSeconds / 60).toFixed(1)} min, compute time (summed over jobs) ` +
+    `data: ${meta.source}; seed ${config.seed}; wall time ${(meta.wallSeconds / 60).toFixed(1)} min` +
+    `${meta.resumed ? ` (this invocation only: ${meta.resumed.done} of ${meta.resumed.of} jobs were done before it)` : ''}, ` +
+    'compute time (summed over jobs) ' +
     `${(meta.seconds / 60).toFixed(1)} min. Settings: \`config.json\`.`,
     '',
     `Training loss: squared error summed over the batch; batch ${config.batchSize}; weights Adam ${config.learningRate} (weight decay ${config.weightDecay}); ` +

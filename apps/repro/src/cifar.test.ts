@@ -187,6 +187,7 @@ describe('cifar inputs and jobs', () => {
     await runCifarCommand({...flags, resume: true}, (l) => again.push(l));
     expect(again.join('\n')).toMatch(/resuming: 4 of 4 jobs already done/);
     expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).summary).toEqual(first.summary);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/wall time [\d.]+ min \(this invocation only: 4 of 4 jobs were done before it\)/);
     // Other images are other settings: refused before any data is read.
     await expect(runCifarCommand({...flags, resume: true, 'data-dir': join(dir, 'elsewhere')}, () => {}))
       .rejects.toThrow(/was made with other settings \(data: .*elsewhere/);

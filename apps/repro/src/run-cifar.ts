@@ -54,6 +54,7 @@ export async function runCifarCommand(flags: ParsedFlags, log: (line: string) =>
   for (const s of inputs.skipped.slice(0, 10)) log(`  skipped ${s.file}: ${s.reason}`);
 
   const jobs = cifarJobs(config, inputs);
+  const doneBefore = jobs.filter((job) => folder.readPoint(job.key) !== undefined).length;
   const records = sortCifarRecords(await runPoints<CifarRecord>(folder, jobs,
     {jobs: workerCount(flags), backend: backend.name, label: 'cifar', log}));
 
@@ -91,6 +92,9 @@ export async function runCifarCommand(flags: ParsedFlags, log: (line: string) =>
   const seconds = records.reduce((s, r) => s + r.seconds, 0);
   const wallSeconds = (performance.now() - started) / 1000;
   await writeFileAtomic(folder.file('report.md'),
-    cifarReport(config, records, {backend: backend.name, seconds, wallSeconds, source: inputs.source, grids, figures}));
+    cifarReport(config, records, {
+      backend: backend.name, seconds, wallSeconds, source: inputs.source, grids, figures,
+      resumed: doneBefore > 0 ? {done: doneBefore, of: jobs.length} : undefined,
+    }));
   log(`done in ${wallSeconds.toFixed(0)} s: ${folder.file('report.md')}, results.csv, results.json, ${[...figures, ...grids].join(', ')}`);
 }
