@@ -2,15 +2,10 @@ import {renderChartGrid, renderImageGrid, toCsv, toMarkdownTable, type LineChart
 import {describeOverrides} from './flags';
 import {CIFAR_MODELS, cifarPreset, splitModelName, type CifarConfig, type CifarModelName} from './cifar-config';
 import type {CifarRecord} from './cifar';
-
-const ORDER = (r: CifarRecord) => [r.scenario === 'subsets' ? 0 : 1, CIFAR_MODELS.indexOf(r.model), r.perClass, r.seedIndex];
+import {sortByKeys} from './sort-by-keys';
 
 export function sortCifarRecords(records: readonly CifarRecord[]): CifarRecord[] {
-  return [...records].sort((a, b) => {
-    const x = ORDER(a), y = ORDER(b);
-    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] - y[i];
-    return 0;
-  });
+  return sortByKeys(records, (r) => [r.scenario === 'subsets' ? 0 : 1, CIFAR_MODELS.indexOf(r.model), r.perClass, r.seedIndex]);
 }
 
 /** The subset experiment per (model, images per class), over its seeds. */

@@ -3,6 +3,7 @@ import {renderChartGrid, renderImageGrid, toCsv, toMarkdownTable, type LineSerie
 import {describeOverrides} from './flags';
 import {mnistPreset, type MnistConfig} from './mnist-config';
 import type {MnistModel, MnistRecord} from './mnist';
+import {sortByKeys} from './sort-by-keys';
 
 const MODELS: readonly MnistModel[] = ['decoder', 'autoencoder', 'autoencoder-frozen-decoder'];
 const LABELS: Record<MnistModel, string> = {
@@ -12,12 +13,7 @@ const LABELS: Record<MnistModel, string> = {
 };
 
 export function sortMnistRecords(records: readonly MnistRecord[]): MnistRecord[] {
-  const order = (r: MnistRecord) => [r.scenario === 'sweep' ? 0 : 1, r.samples, MODELS.indexOf(r.model), r.testSet === 'out' ? 1 : 0];
-  return [...records].sort((a, b) => {
-    const x = order(a), y = order(b);
-    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] - y[i];
-    return 0;
-  });
+  return sortByKeys(records, (r) => [r.scenario === 'sweep' ? 0 : 1, r.samples, MODELS.indexOf(r.model), r.testSet === 'out' ? 1 : 0]);
 }
 
 /** Like the paper's Figure 2: test loss against N per model, and the two loads against N. */

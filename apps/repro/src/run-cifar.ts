@@ -8,7 +8,7 @@ import {
   cifarCsv, cifarReport, renderCifarCurveFigure, renderCifarGrid, renderCifarSubsetFigure, sortCifarRecords, summariseCifarSubsets,
 } from './cifar-output';
 import {COMMON_FLAGS, type FlagSchema, type ParsedFlags} from './flags';
-import {openRunFolder} from './run-folder';
+import {listPoints, openRunFolder} from './run-folder';
 import {runPoints} from './run-points';
 import {workerCount} from './job-pool';
 
@@ -54,7 +54,8 @@ export async function runCifarCommand(flags: ParsedFlags, log: (line: string) =>
   for (const s of inputs.skipped.slice(0, 10)) log(`  skipped ${s.file}: ${s.reason}`);
 
   const jobs = cifarJobs(config, inputs);
-  const doneBefore = jobs.filter((job) => folder.readPoint(job.key) !== undefined).length;
+  const finished = new Set(listPoints(folder.dir)); // names only: runPoints reads the points themselves
+  const doneBefore = jobs.filter((job) => finished.has(job.key)).length;
   const records = sortCifarRecords(await runPoints<CifarRecord>(folder, jobs,
     {jobs: workerCount(flags), backend: backend.name, label: 'cifar', log}));
 

@@ -2,6 +2,7 @@ import {renderChartGrid, toCsv, toMarkdownTable, type LineSeries} from '@encoder
 import {describeOverrides} from './flags';
 import {simulatedPreset, type SimulatedConfig} from './simulated-config';
 import type {SimulatedRecord} from './simulated';
+import {sortByKeys} from './sort-by-keys';
 
 const MODELS = ['decoder', 'encoder', 'autoencoder'] as const;
 const LABELS: Record<(typeof MODELS)[number], string> = {
@@ -12,7 +13,7 @@ const LABELS: Record<(typeof MODELS)[number], string> = {
 
 /** Records in table order: by N, then model. */
 export function sortRecords(records: readonly SimulatedRecord[]): SimulatedRecord[] {
-  return [...records].sort((a, b) => a.samples - b.samples || MODELS.indexOf(a.model) - MODELS.indexOf(b.model));
+  return sortByKeys(records, (r) => [r.samples, MODELS.indexOf(r.model)]);
 }
 
 /** Two panels: test loss and mean |PCC| against the decoder load, one line per model. */

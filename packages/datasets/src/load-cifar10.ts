@@ -108,7 +108,8 @@ export async function loadCifar10Binary(options: LoadCifar10BinaryOptions = {}):
   const names = [...CIFAR10_BINARY_FILES.train, ...CIFAR10_BINARY_FILES.test];
 
   if (options.dataDir !== undefined) {
-    const dir = await batchFolder(options.dataDir);
+    // No binary release there: read dataDir itself, so the error lists the files it lacks.
+    const dir = (await batchFolder(options.dataDir)) ?? options.dataDir;
     const files = names.map((name) => join(dir, name));
     const missing: string[] = [];
     const bytes = await Promise.all(files.map((file) => readFile(file).catch((err: NodeJS.ErrnoException) => {
@@ -176,12 +177,17 @@ function assemble(bytes: readonly Uint8Array[], files: string[], source: Cifar10
   };
 }
 
-/** `dir` itself if it holds data_batch_1.bin, else its cifar-10-batches-bin/ subfolder if that exists. */
-async function batchFolder(dir: string): Promise<string> {
-  const isFile = (p: string) => stat(p).then((s) => s.isFile(), () => false);
+const isFile = (path: string) => stat(path).then((s) => s.isFile(), () => false);
+const isDir = (path: string) => stat(path).then((s) => s.isDirectory(), () => false);
+
+/**
+ * `dir` itself if it holds data_batch_1.bin, else its cifar-10-batches-bin/ subfolder if that
+ * exists, else undefined (no binary release there).
+ */
+async function batchFolder(dir: string): Promise<string | undefined> {
   if (await isFile(join(dir, CIFAR10_BINARY_FILES.train[0]))) return dir;
   const sub = join(dir, SUBFOLDER);
-  return (await stat(sub).then((s) => s.isDirectory(), () => false)) ? sub : dir;
+  return (await isDir(sub)) ? sub : undefined;
 }
 
 function md5Hex(bytes: Uint8Array): string {
@@ -311,9 +317,7 @@ async function loadFolder(
   fn: string, dir: string, o: {onWrongSize: 'resize' | 'reject'; onCorrupt: 'throw' | 'skip'; log: (m: string) => void},
   given: string,
 ): Promise<LoadedCifar10> {
-  const isDir = (p: string) => stat(p).then((s) => s.isDirectory(), () => false);
-  const isFile = (p: string) => stat(p).then((s) => s.isFile(), () => false);
-  if (await isFile(join(dir, CIFAR10_BINARY_FILES.train[0])) || await isDir(join(dir, SUBFOLDER))) {
+  if (await batchFolder(dir) !== undefined) {
     const data = await loadCifar10Binary({dataDir: dir, log: o.log});
     return {...data, format: 'binary', skipped: []};
   }
