@@ -1,3 +1,4 @@
+import {BadConfigError} from '@encoderless/errors';
 /** The models the bench knows, by the name `--models` takes. */
 export const BENCH_MODELS = ['mnist', 'cifar-1x1', 'cifar-4x4', 'sparse'] as const;
 export type BenchModel = (typeof BENCH_MODELS)[number];
@@ -29,7 +30,7 @@ export interface BenchOptions {
 }
 
 /** Thrown for a flag the bench does not know or a value of the wrong kind; the message says the fix. */
-export class BadBenchFlagError extends Error {
+export class BadBenchFlagError extends BadConfigError {
   override name = 'BadBenchFlagError';
 }
 

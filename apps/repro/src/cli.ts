@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import {isUserError} from '@encoderless/errors';
 import {BadFlagError, formatFlagHelp, parseFlags} from './flags';
 import {CIFAR_FLAGS, runCifarCommand} from './run-cifar';
 import {MNIST_FLAGS, runMnistCommand} from './run-mnist';
@@ -22,12 +23,6 @@ const COMMANDS = {
   },
 } as const;
 
-/** Errors whose message already says what to fix: print it alone, exit 2. */
-const USER_ERRORS = new Set([
-  'BadFlagError', 'BadConfigError', 'BadDataError', 'BadLoadArgumentError', 'BadModelConfigError',
-  'UnknownBackendError', 'MissingBackendError', 'BadResultFileError', 'BadReportArgumentError', 'BadRandomArgumentError',
-  'BadDataFileError', 'DataUnavailableError',
-]);
 
 function usage(): string {
   return ['usage: encoderless <command> [flags]', '', 'commands:',
@@ -56,7 +51,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err: Error) => {
-    if (USER_ERRORS.has(err?.name)) {
+    // A user error's message says what to fix: print it alone and exit 2. Anything else is a bug.
+    if (isUserError(err)) {
       console.error(`error: ${err.message}`);
       process.exitCode = 2;
     } else {

@@ -1,5 +1,7 @@
+import {BadConfigError} from '@encoderless/errors';
+
 /** A flag the user got wrong: unknown, missing a value, or of the wrong type. */
-export class BadFlagError extends Error {
+export class BadFlagError extends BadConfigError {
   override name = 'BadFlagError';
 }
 

@@ -1,6 +1,7 @@
 import {availableParallelism} from 'node:os';
 import {join} from 'node:path';
 import {Worker} from 'node:worker_threads';
+import {errorFromMessage} from '@encoderless/errors';
 import {BadFlagError, type ParsedFlags} from './flags';
 import {runJob, type JobSpec} from './job-registry';
 
@@ -21,13 +22,6 @@ export interface JobPoolOptions {
   readonly onResult: (job: JobSpec, result: unknown) => Promise<void>;
 }
 
-/** An error thrown inside a worker, rebuilt with its name so the CLI can classify it. */
-function workerError(msg: {name: string; message: string; stack?: string}): Error {
-  const err = new Error(msg.message);
-  err.name = msg.name;
-  if (msg.stack) err.stack = msg.stack;
-  return err;
-}
 
 /**
  * Run independent jobs on `jobs` worker threads, longest first, each worker taking the next
@@ -63,7 +57,7 @@ export async function runJobPool(all: readonly JobSpec[], options: JobPoolOption
       worker.on('message', (msg) => {
         if (msg.type === 'ready') next();
         else if (msg.type === 'tick') options.onTick(msg.n, msg.label);
-        else if (msg.type === 'error') fail(workerError(msg));
+        else if (msg.type === 'error') fail(errorFromMessage(msg.error)); // its class and userError kept
         else if (msg.type === 'result') {
           options.onResult(current!, msg.result).then(next, fail);
         }

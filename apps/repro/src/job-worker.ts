@@ -1,5 +1,6 @@
 import {parentPort, workerData} from 'node:worker_threads';
 import {useBackend} from '@encoderless/backends';
+import {errorToMessage} from '@encoderless/errors';
 import {runJob, type JobSpec} from './job-registry';
 
 /**
@@ -18,11 +19,10 @@ async function main(): Promise<void> {
       const result = await runJob(job, (n, label) => port.postMessage({type: 'tick', n, label}));
       port.postMessage({type: 'result', key: job.key, result});
     } catch (err) {
-      const e = err as Error;
-      port.postMessage({type: 'error', key: job.key, name: e.name, message: e.message, stack: e.stack});
+      port.postMessage({type: 'error', key: job.key, error: errorToMessage(err)});
     }
   });
   port.postMessage({type: 'ready'});
 }
 
-main().catch((err: Error) => parentPort!.postMessage({type: 'error', key: '', name: err.name, message: err.message, stack: err.stack}));
+main().catch((err: unknown) => parentPort!.postMessage({type: 'error', key: '', error: errorToMessage(err)}));

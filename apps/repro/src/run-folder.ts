@@ -1,12 +1,9 @@
 import {existsSync, readFileSync, readdirSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
+import {BadDataFileError} from '@encoderless/errors';
 import {writeJsonAtomic} from '@encoderless/report';
 import {BadFlagError} from './flags';
 
-/** A result file on disk is unreadable. */
-export class BadResultFileError extends Error {
-  override name = 'BadResultFileError';
-}
 
 /**
  * An output folder that survives interruption: `config.json` says what made it, each finished
@@ -43,7 +40,7 @@ export async function openRunFolder(dir: string, command: string, settings: obje
     try {
       old = JSON.parse(readFileSync(configPath, 'utf8'));
     } catch (err) {
-      throw new BadResultFileError(`${configPath}: not valid JSON (${(err as Error).message}); remove the folder or choose another --out`);
+      throw new BadDataFileError(`${configPath}: not valid JSON (${(err as Error).message}); remove the folder or choose another --out`, configPath);
     }
     const diff = sameSettings(settings, old.settings ?? {});
     if (diff) {
@@ -63,7 +60,7 @@ export async function openRunFolder(dir: string, command: string, settings: obje
       try {
         return JSON.parse(readFileSync(path, 'utf8')) as T;
       } catch (err) {
-        throw new BadResultFileError(`${path}: not valid JSON (${(err as Error).message}); delete it to recompute that point`);
+        throw new BadDataFileError(`${path}: not valid JSON (${(err as Error).message}); delete it to recompute that point`, path);
       }
     },
     writePoint: (key, value) => writeJsonAtomic(join(pointsDir, `${key}.json`), value),

@@ -1,9 +1,8 @@
-/** The name given for a backend is not one we know. */
-export class UnknownBackendError extends Error {
-  override name = 'UnknownBackendError';
-}
+import {BadConfigError} from '@encoderless/errors';
 
-/** The backend asked for is known but its package is not installed (or failed to load). */
-export class MissingBackendError extends Error {
-  override name = 'MissingBackendError';
+export {MissingBackendError} from '@encoderless/errors';
+
+/** The name given for a backend is not one we know: a bad setting. */
+export class UnknownBackendError extends BadConfigError {
+  override name = 'UnknownBackendError';
 }

@@ -1,20 +1,8 @@
-/**
- * A data set was asked for with options that cannot describe one (no samples, a fractional
- * dimension, a connectivity of 0). The message names the function, the option, what was
- * expected and what came.
- */
-export class BadConfigError extends Error {
-  override name = 'BadConfigError';
-}
+import {BadConfigError, describe} from '@encoderless/errors';
 
-/** A short, unambiguous rendering of any value for an error message. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object' && value !== null) {
-    return Array.isArray(value) ? `an array of length ${value.length}` : `an object with keys [${Object.keys(value).join(', ')}]`;
-  }
-  return String(value);
-}
+// A data set asked for with options that cannot describe one (no samples, a fractional
+// dimension, a connectivity of 0) is the shared `BadConfigError`.
+export {BadConfigError, describe};
 
 /** `value` must be a safe integer ≥ 1. Returns it. */
 export function checkPositiveInteger(fn: string, arg: string, value: unknown): number {

@@ -1,14 +1,3 @@
-/** A setting is impossible or inconsistent (wrong shape, unknown name, negative rate …). */
-export class BadConfigError extends Error {
-  override name = 'BadConfigError';
-}
-
-/** Data given to a trainer is unusable (NaN, wrong shape, empty) or a saved file is corrupt. */
-export class BadDataError extends Error {
-  override name = 'BadDataError';
-}
-
-/** An invariant of ours broke: a bug, never the caller's fault. */
-export class InternalError extends Error {
-  override name = 'InternalError';
-}
+// The shared error classes (see @encoderless/errors): `BadConfigError` for a setting,
+// `BadDataError` for data in memory or a corrupt table file, `InternalError` for a bug.
+export {BadConfigError, BadDataError, InternalError} from '@encoderless/errors';

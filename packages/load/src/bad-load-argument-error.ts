@@ -1,9 +1,13 @@
+import {BadConfigError, describe} from '@encoderless/errors';
+
+export {describe};
+
 /**
  * The one error a load computation throws: an argument that cannot describe a model or a data
  * set (a sample count of 0, a fractional dimension, a target load no N can reach). The message
  * names the function, the argument, what was expected and what came.
  */
-export class BadLoadArgumentError extends Error {
+export class BadLoadArgumentError extends BadConfigError {
   override name = 'BadLoadArgumentError';
 }
 
@@ -32,13 +36,3 @@ export function checkLatentWithinData(fn: string, dataDim: number, latentDim: nu
   }
 }
 
-/** A short, unambiguous rendering of any value for an error message. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) {
-    return String(value);
-  }
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === 'function') return 'a function';
-  return typeof value === 'object' ? `an object with keys [${Object.keys(value).join(', ')}]` : typeof value;
-}

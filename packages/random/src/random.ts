@@ -1,10 +1,13 @@
+import {BadConfigError} from '@encoderless/errors';
+
 /**
  * A seeded random source: the same seed gives the same numbers on every machine and backend,
  * because nothing here touches TensorFlow.js. Generator: xoshiro128** seeded by splitmix32,
  * so nearby seeds (1, 2, 3 …) still give unrelated streams.
  */
 
-export class BadRandomArgumentError extends Error {
+/** A bad argument to the generator: a fractional seed, a negative size. */
+export class BadRandomArgumentError extends BadConfigError {
   override name = 'BadRandomArgumentError';
 }
 

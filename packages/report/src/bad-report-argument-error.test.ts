@@ -1,14 +1,4 @@
-import {BadReportArgumentError, checkFinite, checkInteger, describe as describeValue} from './bad-report-argument-error';
-
-describe('describe', () => {
-  it.each([
-    ['x', '"x"'], [NaN, 'NaN'], [null, 'null'], [undefined, 'undefined'], [3n, '3'],
-    [[1, 2], 'an array of length 2'], [new Float32Array(5), 'a Float32Array of length 5'],
-    [{a: 1, b: 2}, 'an object with keys [a, b]'], [() => 0, 'a function'],
-  ])('describe(%p) is %p', (value, expected) => {
-    expect(describeValue(value)).toBe(expected);
-  });
-});
+import {BadReportArgumentError, checkFinite, checkInteger} from './bad-report-argument-error';
 
 describe('checks', () => {
   it('checkInteger passes integers and returns them', () => {
