@@ -95,6 +95,20 @@ describe('Conv2DBackpropInput on wasm (phase decomposition)', () => {
     tf.dispose([cpu, wasm]);
   });
 
+  // tfjs's conv2d_transpose_test 'input=8x8x8,output=4x4x8,f=8,s=1,inDepth=8,p=same': dy (8×8) is
+  // larger than the 4×4 that outputShape, stride 1 and 'same' imply, and tfjs accepts it. tfjs-cpu
+  // reads only dy[:, 0:4, 0:4, :]; phases sized from all of dy summed over 8×8 positions and erred
+  // by O(1) (660 for 550 on tfjs's integer data). Each dx entry here sums ≤ 4·4·8 = 128 products of
+  // values in [-1, 1): float32 reordering errs ≲ 1e-5, so atol 1e-4.
+  it('matches tfjs-cpu through tf.conv2dTranspose x=[1,8,8,8] f=[8,8,8,8] → [1,4,4,8] s=1 same (dy larger than implied)', async () => {
+    const run = () => tf.tidy(() => tf.conv2dTranspose(
+      makeSeededTensor([1, 8, 8, 8], {seed: 9}) as tf.Tensor4D, makeSeededTensor([8, 8, 8, 8], {seed: 10}) as tf.Tensor4D,
+      [1, 4, 4, 8], 1, 'same'));
+    const {cpu, wasm} = await runOnCpuAndWasm(run);
+    expectArraysClose(wasm, cpu, {atol: 1e-4, rtol: 1e-4});
+    tf.dispose([cpu, wasm]);
+  });
+
   it('falls back to wasm\'s own kernel for NCHW (same values as the NHWC path, transposed)', async () => {
     await useBackend('wasm');
     const c = INPUT_CASES[1][1];

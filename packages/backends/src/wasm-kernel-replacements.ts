@@ -165,6 +165,11 @@ const conv2DBackpropInput: KernelReplacement = {
     if (dataFormat === 'NCHW' || dy.dtype !== 'float32' || filter.dtype !== 'float32') return original(args);
     const info = tf.backend_util.computeConv2DInfo(
       inputShape, filter.shape as Shape4, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+    // tfjs does not check dy against the shape that inputShape, stride and padding imply (a
+    // conv2dTranspose of an 8×8 input to outputShape 4×4, stride 1, 'same'); tfjs-cpu and wasm's
+    // own kernel then read only dy's first outHeight × outWidth positions of each batch, while the
+    // phases would be sized from all of dy. Such calls are rare and not on a training path: wasm's own.
+    if (info.outShape.slice(0, 3).some((d, i) => d !== dy.shape[i])) return original(args);
     return conv2DBackpropInputByPhases(args.backend as BackendWasm, dy, filter, info);
   },
 };
