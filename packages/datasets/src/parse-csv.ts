@@ -90,12 +90,23 @@ const QUOTE = 34, LF = 10, CR = 13;
 export function parseCsv(text: string | Uint8Array, options: ParseCsvOptions = {}): CsvTable {
   const fn = 'parseCsv';
   const parser = createCsvParser(fn, options);
-  parser.push(typeof text === 'string' ? text : decodeUtf8(fn, options.source ?? 'CSV text', text));
+  parser.push(typeof text === 'string' ? text : decodeUtf8(text, {fn, source: options.source ?? 'CSV text'}));
   return parser.end();
 }
 
+/** How `decodeUtf8` names the bytes in messages, and a decoder kept across chunks when streaming. */
+interface DecodeOptions {
+  readonly fn: string;
+  readonly source: string;
+  /** A fatal UTF-8 TextDecoder shared by the chunks of one file. Default: a new one. */
+  readonly decoder?: InstanceType<typeof TextDecoder>;
+  /** More chunks follow (a character may be split between two). Default false. */
+  readonly stream?: boolean;
+}
+
 /** UTF-8 bytes to text; bytes that are not UTF-8 (a binary or gzipped file) are a BadDataFileError. */
-export function decodeUtf8(fn: string, source: string, bytes: Uint8Array, decoder = new TextDecoder('utf-8', {fatal: true}), stream = false): string {
+export function decodeUtf8(bytes: Uint8Array, options: DecodeOptions): string {
+  const {fn, source, decoder = new TextDecoder('utf-8', {fatal: true}), stream = false} = options;
   try {
     return decoder.decode(bytes, {stream});
   } catch {

@@ -42,7 +42,7 @@ export async function readCsv(path: string, options: ReadCsvOptions = {}): Promi
     for await (const chunk of createReadStream(path, {highWaterMark: 1 << 20})) {
       read += (chunk as Buffer).length;
       checkFileSize(fn, path, read, maxBytes);
-      parser.push(decodeUtf8(fn, path, chunk as Buffer, decoder, true));
+      parser.push(decodeUtf8(chunk as Buffer, {fn, source: path, decoder, stream: true}));
     }
   } catch (err) {
     if (err instanceof Error && 'code' in err) {
@@ -50,6 +50,6 @@ export async function readCsv(path: string, options: ReadCsvOptions = {}): Promi
     }
     throw err;
   }
-  parser.push(decodeUtf8(fn, path, new Uint8Array(0), decoder));
+  parser.push(decodeUtf8(new Uint8Array(0), {fn, source: path, decoder}));
   return parser.end();
 }
