@@ -1,3 +1,5 @@
+import {constants} from 'node:buffer';
+import {totalmem} from 'node:os';
 import {expectArraysClose} from '@encoderless/test-utils';
 import {generateSimulated, generateSimulatedSamples, BadConfigError} from './index';
 import type {Matrix, SimulatedNetwork} from './index';
@@ -239,5 +241,40 @@ describe('generateSimulated errors', () => {
   });
   it('throws when options are missing', () => {
     expect(() => generateSimulated(undefined as never)).toThrow(/^generateSimulated: options must be an object, got undefined$/);
+  });
+});
+
+describe('generateSimulated sizes that cannot be allocated', () => {
+  it('throws naming samples, dataDim and the typed-array limit when train.x would have 1e11 values', () => {
+    const run = () => generateSimulated({samples: 100_000_000, dataDim: 1000, seed: 1});
+    expect(run).toThrow(BadConfigError);
+    expect(run).toThrow(
+      /^generateSimulated: samples × dataDim = 100000000 × 1000 = 100000000000 values for train.x, more than the \d+ one array can hold; at dataDim 1000, samples can be at most \d+$/);
+  });
+  it('throws naming latentDim and dataDim when the network alone is too long', () => {
+    expect(() => generateSimulated({samples: 1, latentDim: 100_000, dataDim: 100_000, seed: 1}))
+      .toThrow(/^generateSimulated: latentDim × dataDim = 100000 × 100000 = 10000000000 values for network.adjacency/);
+  });
+  it('throws naming testSamples when only the test set is too long', () => {
+    expect(() => generateSimulated({samples: 1, testSamples: 10_000_000, seed: 1}))
+      .toThrow(/^generateSimulated: testSamples × dataDim = 10000000 × 1000 = 10000000000 values for test.x/);
+  });
+  it('throws naming the memory needed when the arrays fit one by one but not together in this machine', () => {
+    // Train and test sets of k samples each, with k chosen from this machine's memory so that
+    // 2 · k · (1000 + 100) float32 values exceed it while one array stays below the typed limit.
+    const k = Math.ceil(totalmem() / (4 * 2 * 1100)) + 1;
+    if (k * 1000 > constants.MAX_LENGTH) {
+      console.log(`skipped: this machine's ${totalmem()} bytes of memory cannot be exceeded by arrays below the typed-array limit`);
+      return;
+    }
+    const run = () => generateSimulated({samples: k, testSamples: k, seed: 1});
+    expect(run).toThrow(BadConfigError);
+    expect(run).toThrow(/^generateSimulated: these sizes need [\d.]+ GB of float32 arrays \(network.adjacency 0.0 GB, train.x [\d.]+ GB, .*\), more than this machine's [\d.]+ GB of memory; lower latentDim, dataDim, samples, testSamples$/);
+  });
+  it('generateSimulatedSamples throws naming count and the limit', () => {
+    const {network} = generateSimulated(tiny);
+    const run = () => generateSimulatedSamples(network, 2_000_000_000, {seed: 1});
+    expect(run).toThrow(BadConfigError);
+    expect(run).toThrow(/^generateSimulatedSamples: count × network.weights.cols = 2000000000 × 5 = 10000000000 values for x, more than the \d+ one array can hold; at network.weights.cols 5, count can be at most \d+$/);
   });
 });

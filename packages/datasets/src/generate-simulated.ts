@@ -6,6 +6,8 @@
  *
  * Pure and seeded: the same options give bit-identical arrays on every machine.
  */
+import {constants} from 'node:buffer';
+import {totalmem} from 'node:os';
 import {createRandom, type Random} from '@encoderless/random';
 import {BadConfigError, checkNumberIn, checkPositiveInteger, describe} from './bad-config-error';
 import type {Matrix} from './matrix';
@@ -86,6 +88,10 @@ const allKeys = [...sampleKeys, 'samples', ...Object.keys(defaults)];
  * its own test set and the training set does not depend on `testSamples`. Sums run in float64
  * over the float32 values of z and W, then round once to float32.
  *
+ * Sizes whose arrays cannot exist are refused with a `BadConfigError` naming the options and the
+ * limit, before anything is drawn: one array longer than a typed array can be (samples × dataDim
+ * above 4,294,967,296 on Node 20), or arrays that together need more bytes than the machine has.
+ *
  * ```ts
  * const {network, train, test} = generateSimulated({samples: 1000, seed: 1});
  * train.x.rows; // 1000, train.x.cols: 1000 genes; train.z.cols: 100 regulators
@@ -106,14 +112,21 @@ export function generateSimulated(options: SimulatedOptions): SimulatedData {
   const low = checkNumberIn(fn, 'weightLow', o.weightLow, {});
   const high = checkNumberIn(fn, 'weightHigh', o.weightHigh, {low, lowOpen: true});
   const draw = checkSampleOptions(fn, o);
+  checkArraySizes(fn, [
+    {name: 'network.adjacency', rows: ['latentDim', m], cols: ['dataDim', n], copies: 2},
+    {name: 'train.x', rows: ['samples', samples], cols: ['dataDim', n]},
+    {name: 'train.z', rows: ['samples', samples], cols: ['latentDim', m]},
+    {name: 'test.x', rows: ['testSamples', testSamples], cols: ['dataDim', n]},
+    {name: 'test.z', rows: ['testSamples', testSamples], cols: ['latentDim', m]},
+  ]);
 
   const rng = createRandom(draw.seed);
   const networkRng = rng.fork(), trainRng = rng.fork(), testRng = rng.fork();
-  const network = drawNetwork(networkRng, m, n, c, low, high);
+  const network = drawNetwork(fn, networkRng, m, n, c, low, high);
   return {
     network,
-    train: drawSamples(network, samples, trainRng, draw),
-    test: drawSamples(network, testSamples, testRng, draw),
+    train: drawSamples(fn, 'train.', network, samples, trainRng, draw),
+    test: drawSamples(fn, 'test.', network, testSamples, testRng, draw),
   };
 }
 
@@ -134,7 +147,12 @@ export function generateSimulatedSamples(
   checkPositiveInteger(fn, 'count', count);
   checkOptions(fn, options, sampleKeys);
   const draw = checkSampleOptions(fn, {...sampleDefaults, ...withoutUndefined(options)});
-  return drawSamples(network, count, createRandom(draw.seed), draw);
+  const {rows: m, cols: n} = network.weights;
+  checkArraySizes(fn, [
+    {name: 'x', rows: ['count', count], cols: ['network.weights.cols', n]},
+    {name: 'z', rows: ['count', count], cols: ['network.weights.rows', m]},
+  ]);
+  return drawSamples(fn, '', network, count, createRandom(draw.seed), draw);
 }
 
 interface DrawOptions {
@@ -144,15 +162,18 @@ interface DrawOptions {
   readonly regulatorScale: number;
 }
 
-function drawNetwork(rng: Random, m: number, n: number, c: number, low: number, high: number): SimulatedNetwork {
-  const adjacency = new Float32Array(m * n);
+function drawNetwork(fn: string, rng: Random, m: number, n: number, c: number, low: number, high: number): SimulatedNetwork {
+  const adjacency = allocate(fn, 'network.adjacency', m * n);
   for (let i = 0; i < m * n; i++) adjacency[i] = rng.next() < c ? 1 : 0;
-  const weights = new Float32Array(m * n);
+  const weights = allocate(fn, 'network.weights', m * n);
   for (let i = 0; i < m * n; i++) weights[i] = rng.uniform(low, high);
   return {adjacency: {data: adjacency, rows: m, cols: n}, weights: {data: weights, rows: m, cols: n}};
 }
 
-function drawSamples(network: SimulatedNetwork, count: number, rng: Random, o: DrawOptions): SimulatedSamples {
+/** `count` samples; `prefix` ('train.', 'test.' or '') names their arrays in messages. */
+function drawSamples(
+  fn: string, prefix: string, network: SimulatedNetwork, count: number, rng: Random, o: DrawOptions,
+): SimulatedSamples {
   const {rows: m, cols: n} = network.weights;
   // A ∘ W as one list of (gene, weight) per regulator: with c = 0.1 this skips 90% of the work.
   const edges = Array.from({length: m}, (_, i) => {
@@ -165,8 +186,8 @@ function drawSamples(network: SimulatedNetwork, count: number, rng: Random, o: D
     }
     return {genes, weights};
   });
-  const z = new Float32Array(count * m);
-  const x = new Float32Array(count * n);
+  const z = allocate(fn, `${prefix}z`, count * m);
+  const x = allocate(fn, `${prefix}x`, count * n);
   const pre = new Float64Array(n);
   for (let s = 0; s < count; s++) {
     pre.fill(0);
@@ -183,6 +204,66 @@ function drawSamples(network: SimulatedNetwork, count: number, rng: Random, o: D
     }
   }
   return {x: {data: x, rows: count, cols: n}, z: {data: z, rows: count, cols: m}};
+}
+
+/**
+ * The longest typed array this runtime can make: 4,294,967,296 elements on Node 20. Newer
+ * runtimes allow longer ones; there the memory check below, and `allocate`, catch the rest.
+ */
+const maxArrayLength = constants.MAX_LENGTH;
+
+/** One float32 array the generator will fill: [rows, cols], each size with the option that sets it. */
+interface PlannedArray {
+  readonly name: string;
+  readonly rows: readonly [option: string, size: number];
+  readonly cols: readonly [option: string, size: number];
+  /** How many arrays of this shape (the network's adjacency and weights are two). Default 1. */
+  readonly copies?: number;
+}
+
+/**
+ * Refuses sizes whose arrays cannot exist, before drawing anything: an array longer than a
+ * typed array can be (which would end in a RangeError), or arrays that together need more bytes
+ * than the machine has (which would end with the process killed for lack of memory).
+ */
+function checkArraySizes(fn: string, arrays: readonly PlannedArray[]): void {
+  let bytes = 0;
+  for (const {name, rows: [rowOption, rows], cols: [colOption, cols], copies = 1} of arrays) {
+    const length = rows * cols;
+    if (length > maxArrayLength) {
+      throw new BadConfigError(
+        `${fn}: ${rowOption} × ${colOption} = ${rows} × ${cols} = ${length} values for ${name}, more than the ` +
+        `${maxArrayLength} one array can hold; at ${colOption} ${cols}, ${rowOption} can be at most ` +
+        `${Math.floor(maxArrayLength / cols)}`);
+    }
+    bytes += 4 * length * copies;
+  }
+  const memory = totalmem();
+  if (bytes > memory) {
+    const sizes = arrays.map((a) => `${a.name} ${gigabytes(4 * a.rows[1] * a.cols[1] * (a.copies ?? 1))}`).join(', ');
+    const options = [...new Set(arrays.flatMap((a) => [a.rows[0], a.cols[0]]))].join(', ');
+    throw new BadConfigError(
+      `${fn}: these sizes need ${gigabytes(bytes)} of float32 arrays (${sizes}), more than this machine's ` +
+      `${gigabytes(memory)} of memory; lower ${options}`);
+  }
+}
+
+function gigabytes(bytes: number): string {
+  return `${(bytes / 2 ** 30).toFixed(1)} GB`;
+}
+
+/**
+ * A zeroed Float32Array; an allocation the runtime refuses (too little free memory) becomes a
+ * BadConfigError naming the array instead of a bare RangeError.
+ */
+function allocate(fn: string, name: string, length: number): Float32Array {
+  try {
+    return new Float32Array(length);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    throw new BadConfigError(
+      `${fn}: cannot allocate ${name} (${length} values, ${gigabytes(4 * length)}): ${err.message}; use smaller sizes`);
+  }
 }
 
 function checkSampleOptions(fn: string, o: Record<string, unknown>): DrawOptions {

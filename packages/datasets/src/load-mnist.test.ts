@@ -14,11 +14,14 @@ function idx(dims: number[], items: number[]): Buffer {
   return Buffer.from([...header, ...items]);
 }
 
-// A tiny MNIST: 3 training and 2 test images of 2 × 2 pixels. Pixel 255 → 1, 51 → 0.2.
+/** `count` images of 28 × 28 pixels: `first` pixels, then zeros. */
+const images = (count: number, first: number[]) => idx([count, 28, 28], [...first, ...Array<number>(count * 784 - first.length).fill(0)]);
+
+// A tiny MNIST: 3 training and 2 test images of 28 × 28 pixels. Pixel 255 → 1, 51 → 0.2.
 const tiny: Record<string, Buffer> = {
-  'train-images-idx3-ubyte': idx([3, 2, 2], [0, 255, 51, 0, 1, 2, 3, 4, 5, 6, 7, 8]),
+  'train-images-idx3-ubyte': images(3, [0, 255, 51, 0, 1, 2, 3, 4, 5, 6, 7, 8]),
   'train-labels-idx1-ubyte': idx([3], [5, 0, 4]),
-  't10k-images-idx3-ubyte': idx([2, 2, 2], [9, 9, 9, 9, 255, 255, 255, 255]),
+  't10k-images-idx3-ubyte': images(2, [9, 9, 9, 9, 255, 255, 255, 255]),
   't10k-labels-idx1-ubyte': idx([2], [7, 2]),
 };
 const gz = Object.fromEntries(Object.entries(tiny).map(([name, bytes]) => [`${name}.gz`, gzipSync(bytes)]));
@@ -38,13 +41,13 @@ function folderWith(files: Record<string, Buffer>): string {
 afterAll(() => { for (const dir of temps) rmSync(dir, {recursive: true, force: true}); });
 
 describe('loadMnist from dataDir', () => {
-  it('raw files: tiny train [3, 2, 2, 1] and test [2, 2, 2, 1], source data-dir', async () => {
+  it('raw files: tiny train [3, 28, 28, 1] and test [2, 28, 28, 1], source data-dir', async () => {
     const dir = folderWith(tiny);
     const data = await loadMnist({dataDir: dir});
     expect(data.source).toBe('data-dir');
     expect(data.files).toEqual(['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'].map((f) => join(dir, f)));
-    expect(data.train.shape).toEqual([3, 2, 2, 1]);
-    expect(data.test.shape).toEqual([2, 2, 2, 1]);
+    expect(data.train.shape).toEqual([3, 28, 28, 1]);
+    expect(data.test.shape).toEqual([2, 28, 28, 1]);
     expect(Array.from(data.train.labels)).toEqual([5, 0, 4]);
     expect(Array.from(data.test.labels)).toEqual([7, 2]);
     // 0/255, 255/255, 51/255 = 0.2 (float32 rounding ≤ 6e-8)
@@ -84,7 +87,7 @@ describe('loadMnist from dataDir', () => {
   it('throws naming a truncated file (no fallback to other sources)', async () => {
     const dir = folderWith({...tiny, 'train-images-idx3-ubyte': tiny['train-images-idx3-ubyte'].subarray(0, 20)});
     await expect(loadMnist({dataDir: dir})).rejects.toThrow(
-      new RegExp(`^parseIdx: ${join(dir, 'train-images-idx3-ubyte')}: file is 20 bytes long, expected 28`));
+      new RegExp(`^parseIdx: ${join(dir, 'train-images-idx3-ubyte')}: file is 20 bytes long, expected ${16 + 3 * 784} `));
   });
   it('throws naming a corrupt .gz file', async () => {
     const {'train-labels-idx1-ubyte': _, ...rest} = tiny;
@@ -95,6 +98,26 @@ describe('loadMnist from dataDir', () => {
     const dir = folderWith({...tiny, 't10k-labels-idx1-ubyte': idx([3], [1, 2, 3])});
     await expect(loadMnist({dataDir: dir})).rejects.toThrow(
       /^toMnistSplit: .*t10k-labels-idx1-ubyte has 3 labels but .*t10k-images-idx3-ubyte has 2 images/);
+  });
+});
+
+describe('loadMnist refuses images that are not 28 × 28', () => {
+  it('14 × 56 training images beside 28 × 28 test images: BadDataFileError naming the file and both sizes', async () => {
+    const dir = folderWith({...tiny, 'train-images-idx3-ubyte': idx([3, 14, 56], Array<number>(3 * 784).fill(7))});
+    const err = await loadMnist({dataDir: dir}).catch((e) => e);
+    expect(err).toBeInstanceOf(BadDataFileError);
+    expect(err.file).toBe(join(dir, 'train-images-idx3-ubyte'));
+    expect(err.message).toBe(
+      `toMnistSplit: ${join(dir, 'train-images-idx3-ubyte')}: header says 3 images of 14 × 56 pixels, expected 28 × 28: ` +
+      'is this file from the data set you meant?');
+  });
+  it('20000 × 56 × 42 test images (the header of issue #9): refused naming 56 × 42', async () => {
+    // Header, then zero items: Buffer.alloc instead of a 47-million-entry array of numbers.
+    const dir = folderWith(tiny);
+    writeFileSync(join(dir, 't10k-images-idx3-ubyte'), Buffer.concat([idx([20000, 56, 42], []), Buffer.alloc(20000 * 56 * 42)]));
+    writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), Buffer.concat([idx([20000], []), Buffer.alloc(20000)]));
+    await expect(loadMnist({dataDir: dir})).rejects.toThrow(
+      /^toMnistSplit: .*t10k-images-idx3-ubyte: header says 20000 images of 56 × 42 pixels, expected 28 × 28/);
   });
 });
 

@@ -15,6 +15,12 @@ export const MNIST_FILES = {
   testLabels: 't10k-labels-idx1-ubyte',
 } as const;
 
+/**
+ * [height, width] of every MNIST image. A file whose header says otherwise is refused when it
+ * is read, rather than failing later in a model built for 28 × 28.
+ */
+export const MNIST_IMAGE_SIZE: readonly [number, number] = [28, 28];
+
 /** Public mirrors of the four .gz files, tried in order (LeCun's own site no longer serves them). */
 export const MNIST_MIRRORS: readonly string[] = [
   'https://storage.googleapis.com/cvdf-datasets/mnist/',
@@ -185,8 +191,8 @@ function readAll(paths: readonly string[]): Promise<Uint8Array[]> {
 function decode(bytes: readonly Uint8Array[], files: readonly string[], source: MnistSource): MnistData {
   const [trainImages, trainLabels, testImages, testLabels] = bytes.map((b, i) => decodeIdxFile(b, files[i]));
   return {
-    train: toMnistSplit(trainImages, trainLabels, {images: files[0], labels: files[1]}),
-    test: toMnistSplit(testImages, testLabels, {images: files[2], labels: files[3]}),
+    train: toMnistSplit(trainImages, trainLabels, {images: files[0], labels: files[1], imageSize: MNIST_IMAGE_SIZE}),
+    test: toMnistSplit(testImages, testLabels, {images: files[2], labels: files[3], imageSize: MNIST_IMAGE_SIZE}),
     source,
     files,
   };

@@ -55,3 +55,15 @@ describe('toMnistSplit on hand-built arrays', () => {
       /^toMnistSplit: train-images-idx3-ubyte: data holds 1 pixels and 2 labels, expected 2 and 2/);
   });
 });
+
+describe('toMnistSplit imageSize', () => {
+  const two = ubyte([2], [1, 2]);
+  it('accepts images of the expected size', () => {
+    expect(toMnistSplit(ubyte([2, 2, 3], Array<number>(12).fill(0)), two, {...files, imageSize: [2, 3]}).shape).toEqual([2, 2, 3, 1]);
+  });
+  it.each([[[3, 2]], [[2, 4]]])('throws when the header says 2 × 3 and the caller expects %p', (size) => {
+    const run = () => toMnistSplit(ubyte([2, 2, 3], Array<number>(12).fill(0)), two, {...files, imageSize: size as [number, number]});
+    expect(run).toThrow(BadDataFileError);
+    expect(run).toThrow(`toMnistSplit: train-images-idx3-ubyte: header says 2 images of 2 × 3 pixels, expected ${size[0]} × ${size[1]}`);
+  });
+});

@@ -27,25 +27,36 @@ export interface MnistFiles {
   readonly labels: string;
 }
 
+/** Options of `toMnistSplit`: the files' names and the image size the caller expects. */
+export interface MnistSplitOptions extends Partial<MnistFiles> {
+  /**
+   * [height, width] the images file's header must give, e.g. [28, 28] for MNIST (`loadMnist`
+   * asks for it). Default: any size.
+   */
+  readonly imageSize?: readonly [number, number];
+}
+
 // byte / 255 for every byte: one table lookup per pixel instead of a division.
 const scale = Float32Array.from({length: 256}, (_, b) => b / 255);
 
 /**
  * Pairs a decoded images file ([N, height, width] ubyte) with its labels file ([N] ubyte,
  * values 0–9) into an `MnistSplit`: images as float32 byte / 255 in [N, height, width, 1]
- * layout, labels as a Uint8Array. `files` names the two files in error messages; a wrong type,
- * rank, count or label throws `BadDataFileError` naming both.
+ * layout, labels as a Uint8Array. `options.images` and `options.labels` name the two files in
+ * error messages; a wrong type, rank, count or label throws `BadDataFileError` naming both, and
+ * so does an image size other than `options.imageSize` when it is given.
  *
  * ```ts
  * const train = toMnistSplit(
  *   decodeIdxFile(readFileSync(imagesPath), imagesPath),
  *   decodeIdxFile(readFileSync(labelsPath), labelsPath),
- *   {images: imagesPath, labels: labelsPath});
+ *   {images: imagesPath, labels: labelsPath, imageSize: [28, 28]});
  * train.shape; // [60000, 28, 28, 1]
  * ```
  */
-export function toMnistSplit(images: IdxArray, labels: IdxArray, files: MnistFiles = {images: 'images', labels: 'labels'}): MnistSplit {
+export function toMnistSplit(images: IdxArray, labels: IdxArray, options: MnistSplitOptions = {}): MnistSplit {
   const fn = 'toMnistSplit';
+  const files: MnistFiles = {images: options.images ?? 'images', labels: options.labels ?? 'labels'};
   if (images.type !== 'ubyte' || images.dims.length !== 3) {
     throw new BadDataFileError(
       `${fn}: ${files.images}: images are ${images.type} [${images.dims.join(', ')}], expected ubyte [N, height, width] ` +
@@ -57,6 +68,12 @@ export function toMnistSplit(images: IdxArray, labels: IdxArray, files: MnistFil
       '(an idx1-ubyte file): is this the labels file?', files.labels);
   }
   const [n, height, width] = images.dims;
+  const expected = options.imageSize;
+  if (expected !== undefined && (height !== expected[0] || width !== expected[1])) {
+    throw new BadDataFileError(
+      `${fn}: ${files.images}: header says ${n} images of ${height} × ${width} pixels, expected ` +
+      `${expected[0]} × ${expected[1]}: is this file from the data set you meant?`, files.images);
+  }
   if (images.data.length !== n * height * width || labels.data.length !== labels.dims[0]) {
     throw new BadDataFileError(
       `${fn}: ${files.images}: data holds ${images.data.length} pixels and ${labels.data.length} labels, expected ` +

@@ -91,6 +91,22 @@ describe('image models (wasm)', () => {
     dec.dispose(); enc.dispose();
   });
 
+  it.each([3, 5])('the README\'s parameter formulas hold at c = %p (the CIFAR width; the MNIST latentDim m = c)', (c) => {
+    const formulas: [() => {countParameters(): number; dispose(): void}, number][] = [
+      [() => createCifarDecoder({variant: '1x1', capacity: c}), 112 * c * c + 8213 * c + 3],
+      [() => createCifarDecoder({variant: '4x4', capacity: c}), 48 * c * c + 2063 * c + 3],
+      [() => createCifarEncoder({variant: '1x1', capacity: c}), 112 * c * c + 8213 * c + 256],
+      [() => createCifarEncoder({variant: '4x4', capacity: c}), 48 * c * c + 2063 * c + 64],
+      [() => createMnistDecoder({latentDim: c}), 6272 * c + 138_433],
+      [() => createMnistEncoder({latentDim: c}), 6273 * c + 132_288],
+    ];
+    for (const [make, count] of formulas) {
+      const model = make();
+      expect(countParameters(model)).toBe(count);
+      model.dispose();
+    }
+  });
+
   it.each(['1x1', '4x4'] as const)('CIFAR %s decoder and encoder map [256|1024] ↔ [32, 32, 3]', (variant) => {
     const dec = createCifarDecoder({variant, seed: 1}), enc = createCifarEncoder({variant, seed: 2});
     const m = variant === '1x1' ? 256 : 1024;

@@ -2,19 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import {createRandom} from '@encoderless/random';
 import {BadModelConfigError} from './model-errors';
 import {
-  createBatchNorm, createConv2d, createConvTranspose2d, createLinear, createSequential, type Layer,
+  createBatchNorm, createConv2d, createConvTranspose2d, createLinear, createSequential,
 } from './layers';
-import type {Model} from './model';
-
-function toModel(name: string, inputShape: number[], outputShape: number[], body: Layer): Model {
-  return {
-    name, inputShape, outputShape,
-    variables: body.variables,
-    apply: (x, options) => body.apply(x, options),
-    countParameters: () => body.countParameters(),
-    dispose: () => tf.dispose([...body.variables, ...body.state]),
-  };
-}
+import {toModel, type Model} from './model';
 
 const relu = (x: tf.Tensor) => tf.relu(x);
 const sigmoid = (x: tf.Tensor) => tf.sigmoid(x);
@@ -42,7 +32,7 @@ export function createMnistDecoder(options: MnistModelOptions = {}): Model {
     createConvTranspose2d(rng, {inChannels: 128, outChannels: 64, kernel: 4, stride: 2, padding: 1}), relu,
     createConvTranspose2d(rng, {inChannels: 64, outChannels: 1, kernel: 4, stride: 2, padding: 1}), sigmoid,
   ]);
-  return toModel('mnist-decoder', [m], [28, 28, 1], body);
+  return toModel('mnist-decoder', [m], [28, 28, 1], body, {kind: 'mnist-decoder', options: {latentDim: m, seed}});
 }
 
 /**
@@ -59,7 +49,7 @@ export function createMnistEncoder(options: MnistModelOptions = {}): Model {
     (x) => tf.reshape(x, [x.shape[0], 7 * 7 * 128]),
     createLinear(rng, 7 * 7 * 128, m),
   ]);
-  return toModel('mnist-encoder', [28, 28, 1], [m], body);
+  return toModel('mnist-encoder', [28, 28, 1], [m], body, {kind: 'mnist-encoder', options: {latentDim: m, seed}});
 }
 
 /** `'1x1'`: representation 256 as [1, 1, 256]. `'4x4'`: representation 1024 as [4, 4, 64]. */
@@ -81,7 +71,7 @@ function cifarSetUp(options: CifarModelOptions) {
   const [grid, channels] = variant === '1x1' ? [1, 256] : [4, 64];
   const c = options.capacity ?? (variant === '1x1' ? 64 : 16);
   if (!(Number.isInteger(c) && c > 0)) throw new BadModelConfigError(`CIFAR model: capacity must be a positive integer, got ${c}`);
-  return {variant, grid, channels, c, rng: createRandom(seed)};
+  return {variant, grid, channels, c, rng: createRandom(seed), options: {variant, capacity: c, seed}};
 }
 
 /**
@@ -93,7 +83,7 @@ function cifarSetUp(options: CifarModelOptions) {
  * the one we follow where its text and table disagree.
  */
 export function createCifarDecoder(options: CifarModelOptions): Model {
-  const {variant, grid, channels, c, rng} = cifarSetUp(options);
+  const {variant, grid, channels, c, rng, options: resolved} = cifarSetUp(options);
   const block = (ci: number, co: number, k: number, s: number, p: number) => [
     createConvTranspose2d(rng, {inChannels: ci, outChannels: co, kernel: k, stride: s, padding: p}),
     createBatchNorm(co), relu,
@@ -106,12 +96,13 @@ export function createCifarDecoder(options: CifarModelOptions): Model {
     ...block(c, c, 4, 2, 1),
     createConvTranspose2d(rng, {inChannels: c, outChannels: 3, kernel: 1}), sigmoid,
   ];
-  return toModel(`cifar-decoder-${variant}`, [grid * grid * channels], [32, 32, 3], createSequential(steps));
+  return toModel(`cifar-decoder-${variant}`, [grid * grid * channels], [32, 32, 3], createSequential(steps),
+    {kind: 'cifar-decoder', options: resolved});
 }
 
 /** The mirror of `createCifarDecoder`: [32, 32, 3] → the flat representation (linear output). */
 export function createCifarEncoder(options: CifarModelOptions): Model {
-  const {variant, grid, channels, c, rng} = cifarSetUp(options);
+  const {variant, grid, channels, c, rng, options: resolved} = cifarSetUp(options);
   const block = (ci: number, co: number, k: number, s: number, p: number) => [
     createConv2d(rng, {inChannels: ci, outChannels: co, kernel: k, stride: s, padding: p}), createBatchNorm(co), relu,
   ];
@@ -124,5 +115,6 @@ export function createCifarEncoder(options: CifarModelOptions): Model {
       : [createConv2d(rng, {inChannels: 2 * c, outChannels: channels, kernel: 4, stride: 2, padding: 1})]),
     (x: tf.Tensor) => tf.reshape(x, [x.shape[0], grid * grid * channels]),
   ];
-  return toModel(`cifar-encoder-${variant}`, [32, 32, 3], [grid * grid * channels], createSequential(steps));
+  return toModel(`cifar-encoder-${variant}`, [32, 32, 3], [grid * grid * channels], createSequential(steps),
+    {kind: 'cifar-encoder', options: resolved});
 }

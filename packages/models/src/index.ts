@@ -2,8 +2,14 @@ export {createSparseDecoder, createLinearEncoder, composeAutoencoder} from './si
 export type {SparseDecoderOptions, LinearEncoderOptions} from './simulated-models';
 export {createMnistDecoder, createMnistEncoder, createCifarDecoder, createCifarEncoder} from './image-models';
 export type {MnistModelOptions, CifarModelOptions, CifarVariant} from './image-models';
+export {createMlpDecoder, createMlpEncoder} from './mlp-models';
+export type {MlpDecoderOptions, MlpEncoderOptions, MlpActivation, MlpOutputLink} from './mlp-models';
+export {createModel, modelKinds} from './create-model';
+export type {ModelFactory, ModelKinds} from './create-model';
+export {getModelWeights, setModelWeights} from './model-weights';
+export type {NamedTensor} from './model-weights';
 export {createLinear, createConv2d, createConvTranspose2d, createBatchNorm, createSequential} from './layers';
 export type {Layer, ConvOptions} from './layers';
 export {uniformInit, variableFrom} from './model';
-export type {Model, ApplyOptions} from './model';
+export type {Model, ModelSpec, JsonValue, ApplyOptions} from './model';
 export {BadModelConfigError} from './model-errors';

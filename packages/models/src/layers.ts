@@ -5,11 +5,18 @@ import {uniformInit, variableFrom, type ApplyOptions} from './model';
 
 /** A building block: a function of a tensor, the variables it trains, its parameter count. */
 export interface Layer {
+  /** What the layer is, in weight names: 'linear', 'conv2d', 'convTranspose2d', 'batchnorm', 'sequential'. */
+  readonly kind: string;
   apply(x: tf.Tensor, options?: ApplyOptions): tf.Tensor;
   /** Trainable variables. */
   readonly variables: readonly tf.Variable[];
   /** Non-trainable state (batch norm's running statistics). */
   readonly state: readonly tf.Variable[];
+  /**
+   * Names of `variables` then `state`, in that order: `['kernel', 'bias']` for a linear layer,
+   * `['gamma', 'beta', 'runningMean', 'runningVar']` for batch norm.
+   */
+  readonly weightNames: readonly string[];
   countParameters(): number;
 }
 
@@ -25,9 +32,11 @@ export function createLinear(rng: Random, inDim: number, outDim: number): Layer 
   const w = variableFrom(uniformInit(rng, [inDim, outDim], inDim));
   const b = variableFrom(uniformInit(rng, [outDim], inDim));
   return {
+    kind: 'linear',
     apply: (x) => tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b),
     variables: [w, b],
     state: [],
+    weightNames: ['kernel', 'bias'],
     countParameters: () => inDim * outDim + outDim,
   };
 }
@@ -63,12 +72,14 @@ export function createConv2d(rng: Random, options: ConvOptions): Layer {
   const b = bias ? variableFrom(uniformInit(rng, [co], fanIn)) : null;
   const pad = p === 0 ? 'valid' : p;
   return {
+    kind: 'conv2d',
     apply: (x) => tf.tidy(() => {
       const y = tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, s, pad);
       return b ? tf.add(y, b) : y;
     }),
     variables: b ? [w, b] : [w],
     state: [],
+    weightNames: b ? ['kernel', 'bias'] : ['kernel'],
     countParameters: () => k * k * ci * co + (bias ? co : 0),
   };
 }
@@ -85,6 +96,7 @@ export function createConvTranspose2d(rng: Random, options: ConvOptions): Layer 
   const b = bias ? variableFrom(uniformInit(rng, [co], fanIn)) : null;
   const pad = p === 0 ? 'valid' : p;
   return {
+    kind: 'convTranspose2d',
     apply: (x) => tf.tidy(() => {
       const [n, h, wd] = x.shape;
       const out: [number, number, number, number] = [n, (h - 1) * s - 2 * p + k, (wd - 1) * s - 2 * p + k, co];
@@ -93,6 +105,7 @@ export function createConvTranspose2d(rng: Random, options: ConvOptions): Layer 
     }),
     variables: b ? [w, b] : [w],
     state: [],
+    weightNames: b ? ['kernel', 'bias'] : ['kernel'],
     countParameters: () => k * k * ci * co + (bias ? co : 0),
   };
 }
@@ -111,6 +124,7 @@ export function createBatchNorm(channels: number, options: {momentum?: number; e
   const runningMean = variableFrom(tf.zeros([channels]), false);
   const runningVar = variableFrom(tf.ones([channels]), false);
   return {
+    kind: 'batchnorm',
     apply: (x, opts) => tf.tidy(() => {
       if (!(opts?.training ?? false)) {
         return tf.batchNorm(x, runningMean, runningVar, beta, gamma, epsilon);
@@ -129,18 +143,29 @@ export function createBatchNorm(channels: number, options: {momentum?: number; e
     }),
     variables: [gamma, beta],
     state: [runningMean, runningVar],
+    weightNames: ['gamma', 'beta', 'runningMean', 'runningVar'],
     countParameters: () => 2 * channels,
   };
 }
 
-/** Layers and functions applied in order; only layers hold variables. */
+/**
+ * Layers and functions applied in order; only layers hold variables. Weights are named
+ * `layer<i>/<kind>/<name>`, i counting layers only (functions are not numbered), so
+ * `layer1/batchnorm/runningMean` is the second layer's.
+ */
 export function createSequential(steps: readonly (Layer | ((x: tf.Tensor) => tf.Tensor))[]): Layer {
   const layers = steps.filter((s): s is Layer => typeof s !== 'function');
+  const prefixed = (l: Layer, i: number, names: readonly string[]) => names.map((n) => `layer${i}/${l.kind}/${n}`);
   return {
+    kind: 'sequential',
     apply: (x, options) => tf.tidy(() => steps.reduce<tf.Tensor>(
       (h, s) => (typeof s === 'function' ? s(h) : s.apply(h, options)), x)),
     variables: layers.flatMap((l) => l.variables),
     state: layers.flatMap((l) => l.state),
+    weightNames: [
+      ...layers.flatMap((l, i) => prefixed(l, i, l.weightNames.slice(0, l.variables.length))),
+      ...layers.flatMap((l, i) => prefixed(l, i, l.weightNames.slice(l.variables.length))),
+    ],
     countParameters: () => layers.reduce((sum, l) => sum + l.countParameters(), 0),
   };
 }

@@ -69,6 +69,12 @@ export function createSparseDecoder(options: SparseDecoderOptions): Model {
     inputShape: [m],
     outputShape: [n],
     variables,
+    state: [],
+    weightNames: b ? ['kernel', 'bias'] : ['kernel'],
+    spec: {
+      kind: 'sparse-decoder',
+      options: {latentDim: m, outputDim: n, ...(maskValues ? {mask: Array.from(maskValues)} : {}), bias, relu, seed},
+    },
     apply: (z) => tf.tidy(() => {
       // The mask is applied in the forward pass, so masked weights get zero gradient and stay 0.
       const weight = mask ? tf.mul(w, mask) : w;
@@ -110,19 +116,33 @@ export function createLinearEncoder(options: LinearEncoderOptions): Model {
     inputShape: [n],
     outputShape: [m],
     variables: [v, c],
+    state: [],
+    weightNames: ['kernel', 'bias'],
+    spec: {kind: 'linear-encoder', options: {inputDim: n, latentDim: m, leakySlope, seed}},
     apply: (x) => tf.tidy(() => tf.leakyRelu(tf.add(tf.matMul(x as tf.Tensor2D, v), c), leakySlope)),
     countParameters: () => n * m + m,
     dispose: () => tf.dispose([v, c]),
   };
 }
 
-/** decoder ∘ encoder as one model; its variables are both parts' (encoder first). */
+/**
+ * decoder ∘ encoder as one model; its variables and state are both parts' (encoder first), their
+ * weights named `encoder/…` and `decoder/…`; its spec holds both parts' specs.
+ */
 export function composeAutoencoder(encoder: Model, decoder: Model): Model {
+  const parts = [['encoder', encoder], ['decoder', decoder]] as const;
+  const names = (which: 'variables' | 'state') => parts.flatMap(([prefix, part]) => {
+    const own = which === 'variables' ? part.weightNames.slice(0, part.variables.length) : part.weightNames.slice(part.variables.length);
+    return own.map((name) => `${prefix}/${name}`);
+  });
   return {
     name: `autoencoder(${encoder.name}, ${decoder.name})`,
     inputShape: encoder.inputShape,
     outputShape: decoder.outputShape,
     variables: [...encoder.variables, ...decoder.variables],
+    state: [...encoder.state, ...decoder.state],
+    weightNames: [...names('variables'), ...names('state')],
+    spec: {kind: 'autoencoder', options: {encoder: encoder.spec, decoder: decoder.spec}},
     apply: (x, options) => tf.tidy(() => decoder.apply(encoder.apply(x, options), options)),
     countParameters: () => encoder.countParameters() + decoder.countParameters(),
     dispose: () => { encoder.dispose(); decoder.dispose(); },
