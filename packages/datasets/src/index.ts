@@ -41,5 +41,8 @@ export type {ReadCsvOptions} from './read-csv';
 export {parseNpy, encodeNpy} from './parse-npy';
 export type {NpyArray, NpyData, NpyDtype, NpyInput} from './parse-npy';
 export {readNpy, writeNpy} from './read-npy';
+export {formatCsv, formatFloat32} from './format-csv';
+export type {CsvWritable, FormatCsvOptions} from './format-csv';
+export {writeCsv} from './write-csv';
 export type {ReadNpyOptions} from './read-npy';
 export {defaultMaxFileBytes} from './file-size-limit';
