@@ -6,7 +6,7 @@ export {Adam, createAdam} from './adam';
 export type {AdamOptions, AdamState} from './adam';
 export {moduleFromFunction, moduleFromLayersModel} from './module';
 export type {Module, ApplyOptions, LayersModelLike} from './module';
-export {entryLosses, sampleLosses, reduceLoss, negativeBinomialLoss, logGamma, lossName} from './reconstruction-loss';
+export {entryLosses, sampleLosses, reduceLoss, negativeBinomialLoss, logGamma, logGammaRatio, lossName} from './reconstruction-loss';
 export type {ReconstructionLoss, LossReduction, CustomLoss} from './reconstruction-loss';
 export type {EpochReport, EpochLoopOptions} from './epoch-loop';
 export {trainDecoder} from './train-decoder';
