@@ -16,3 +16,7 @@ export type {DecoderOption, DecoderFactory, MlpDecoderSpec, LayersModelDecoder, 
 export type {DataInput, MatrixInput} from './data-input';
 export {sha256Hex} from './sha256';
 export {toTable} from './representation-table';
+export {principalComponents} from './principal-components';
+export type {PrincipalComponents} from './principal-components';
+export {summarizeFit, formatFitReport, lossCurve, representationMap} from './fit-report';
+export type {FitSummary} from './fit-report';
