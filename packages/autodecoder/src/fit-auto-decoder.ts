@@ -18,7 +18,7 @@ import {DEFAULT_MLP, resolveDecoder, type DecoderOption} from './resolve-decoder
 export interface FitAutoDecoderOptions {
   /** m, the size of each representation. */
   readonly latentDim: number;
-  /** Default `{kind: 'mlp', hidden: [64, 64]}` (see `DecoderOption`). */
+  /** Default `{kind: 'mlp'}`: two hidden layers of max(64, 2·latentDim) (see `DecoderOption`, `defaultHidden`). */
   readonly decoder?: DecoderOption;
   /** Default `'mse'`. */
   readonly loss?: AutoDecoderLoss;

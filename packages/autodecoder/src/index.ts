@@ -20,3 +20,4 @@ export {principalComponents} from './principal-components';
 export type {PrincipalComponents} from './principal-components';
 export {summarizeFit, formatFitReport, lossCurve, representationMap} from './fit-report';
 export type {FitSummary} from './fit-report';
+export {defaultHidden} from './resolve-decoder';

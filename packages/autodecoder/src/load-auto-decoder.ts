@@ -86,7 +86,7 @@ export async function loadAutoDecoder(location: ModelLocation, options: LoadAuto
     }
     const option = 'spec' in t.decoder ? t.decoder.spec : options.decoder!;
     decoder = resolveDecoder(fn, option, t.latentDim, t.featureShape, t.settings.loss, t.settings.seed, {...modelKinds, ...options.kinds});
-    setDecoderWeights(fn, source, decoder, weights, t.decoderWeights, t.trainableWeights);
+    setDecoderWeights(fn, source, decoder, weights, t.decoderWeights, t.trainableWeights, 'spec' in t.decoder);
     const copy = (name: string) => Float32Array.from(weights[name].dataSync() as Float32Array);
     const normalization: Normalization = weights[SHIFT_WEIGHT] && weights[SCALE_WEIGHT]
       ? {kind: t.normalization, shift: copy(SHIFT_WEIGHT), scale: copy(SCALE_WEIGHT)} : {kind: t.normalization};
@@ -110,24 +110,28 @@ export async function loadAutoDecoder(location: ModelLocation, options: LoadAuto
   }
 }
 
-/** Every decoder weight from the artifact, checked before any is assigned. */
+/**
+ * Every decoder weight from the artifact, checked before any is assigned. A zoo decoder's weights
+ * are matched by name; a custom one's by position (tfjs-layers numbers its layer names per
+ * process, so a fresh LayersModel of the same architecture has other names), shapes checked.
+ */
 function setDecoderWeights(fn: string, source: string, decoder: ResolvedDecoder, weights: tf.NamedTensorMap,
-  saved: readonly string[], trainable: number): void {
+  saved: readonly string[], trainable: number, byName: boolean): void {
   const all = [...decoder.variables, ...decoder.state];
   const names = decoder.weightNames;
-  const same = names.length === saved.length && names.every((n, i) => n === saved[i]) && decoder.variables.length === trainable;
+  const same = names.length === saved.length && decoder.variables.length === trainable && (!byName || names.every((n, i) => n === saved[i]));
   if (!same) {
     throw new BadConfigError(`${fn}: the decoder built for ${source} has weights [${names.join(', ')}] ` +
       `(${decoder.variables.length} trainable), the file has [${saved.join(', ')}] (${trainable} trainable): ` +
       'is it the same architecture?', {option: 'decoder'});
   }
   all.forEach((v, i) => {
-    const w = weights[`decoder/${names[i]}`];
+    const w = weights[`decoder/${saved[i]}`];
     if (w.shape.length !== v.shape.length || w.shape.some((d, k) => d !== v.shape[k]) || w.dtype !== v.dtype) {
-      throw new BadConfigError(`${fn}: weight "${names[i]}" of ${source} is ${w.dtype} [${w.shape}], the decoder built for it has ` +
-        `${v.dtype} [${v.shape}]: is it the same architecture?`, {option: 'decoder'});
+      throw new BadConfigError(`${fn}: weight "${saved[i]}" of ${source} is ${w.dtype} [${w.shape}], the decoder built for it has ` +
+        `${v.dtype} [${v.shape}] there: is it the same architecture?`, {option: 'decoder'});
     }
   });
-  all.forEach((v, i) => v.assign(weights[`decoder/${names[i]}`]));
+  all.forEach((v, i) => v.assign(weights[`decoder/${saved[i]}`]));
 }
 

