@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {BadDataFileError} from '@encoderless/errors';
 import type {ModelSpec} from '@encoderless/models';
-import type {AutoDecoder, AutoDecoderSettings, EpochRecord, StopReason} from './auto-decoder';
+import type {AutoDecoder, FitRecord} from './auto-decoder';
 import type {NormalizationKind} from './normalization';
 import {sha256Hex} from './sha256';
 
@@ -15,12 +15,10 @@ export const ARTIFACT_VERSION = 1;
  * statistics, dispersions, normalisation statistics, training representations) are the weights
  * of the artifact, named as in `weights`.
  */
-export interface AutoDecoderTopology {
+export interface AutoDecoderTopology extends FitRecord {
   readonly format: typeof ARTIFACT_FORMAT;
   readonly formatVersion: number;
   readonly latentDim: number;
-  readonly featureShape: readonly number[];
-  readonly featureNames: readonly string[] | null;
   /** How to rebuild the decoder: a zoo spec, or a custom decoder the loader must be given a factory for. */
   readonly decoder: {readonly spec: ModelSpec} | {readonly custom: string};
   /** The decoder's weight names, trainable ones then state, as saved under `decoder/<name>`. */
@@ -28,13 +26,7 @@ export interface AutoDecoderTopology {
   /** How many of `decoderWeights` are trainable (the rest is state such as batch-norm statistics). */
   readonly trainableWeights: number;
   readonly normalization: NormalizationKind;
-  readonly settings: AutoDecoderSettings;
   readonly samples: number;
-  readonly labels: Readonly<Record<string, readonly string[]>> | null;
-  readonly validationIndices: readonly number[];
-  readonly history: readonly EpochRecord[];
-  readonly stopReason: StopReason;
-  readonly bestEpoch: number | null;
   /** SHA-256 of the weight data and of this topology's JSON without `checksums`. */
   readonly checksums: {readonly algorithm: 'SHA-256'; readonly weightData: string; readonly topology: string};
 }

@@ -69,22 +69,27 @@ export interface TransformResult {
   readonly labels?: Readonly<Record<string, readonly string[]>>;
 }
 
-/** Everything an `AutoDecoder` is made of; `fitAutoDecoder` and `loadAutoDecoder` build it. */
-export interface AutoDecoderParts {
-  readonly decoder: ResolvedDecoder;
-  /** Per-feature log dispersion [featureShape] for the negative binomial, else null. */
-  readonly logDispersion: tf.Variable | null;
+/** What a fit leaves besides numbers: plain JSON, kept in the model and in its saved topology. */
+export interface FitRecord {
   readonly settings: AutoDecoderSettings;
-  readonly normalization: Normalization;
   readonly featureShape: readonly number[];
   readonly featureNames: readonly string[] | null;
-  /** [count, latentDim] in the order of the training samples. */
-  readonly rows: Float32Array;
+  /** The training data's label columns, in training order. */
   readonly labels: Readonly<Record<string, readonly string[]>> | null;
   readonly validationIndices: readonly number[];
   readonly history: readonly EpochRecord[];
   readonly stopReason: StopReason;
   readonly bestEpoch: number | null;
+}
+
+/** Everything an `AutoDecoder` is made of; `fitAutoDecoder` and `loadAutoDecoder` build it. */
+export interface AutoDecoderParts extends FitRecord {
+  readonly decoder: ResolvedDecoder;
+  /** Per-feature log dispersion [featureShape] for the negative binomial, else null. */
+  readonly logDispersion: tf.Variable | null;
+  readonly normalization: Normalization;
+  /** [count, latentDim] in the order of the training samples. */
+  readonly rows: Float32Array;
 }
 
 /** The loss object latent's trainers take for a setting. */

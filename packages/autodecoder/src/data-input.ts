@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type {CsvWritable} from '@encoderless/datasets';
 import {BadDataError, describe} from '@encoderless/errors';
 
 /**
@@ -15,14 +16,8 @@ export type DataInput =
   | {readonly data: ArrayLike<number>; readonly shape: readonly number[]}
   | MatrixInput;
 
-/** A row-major matrix, optionally with column names and label columns (a `CsvTable`). */
-export interface MatrixInput {
-  readonly data: ArrayLike<number>;
-  readonly rows: number;
-  readonly cols: number;
-  readonly columns?: readonly string[];
-  readonly labels?: Readonly<Record<string, readonly string[]>>;
-}
+/** A row-major matrix, optionally with column names and label columns: a `CsvTable`, or what `writeCsv` takes. */
+export type MatrixInput = CsvWritable;
 
 /** Samples as flat float32 values with their shape, plus what a CSV table brought along. */
 export interface Samples {
