@@ -102,6 +102,19 @@ describe('fitAutoDecoder (wasm)', () => {
     model.dispose();
   });
 
+  it('transform: restarts keep each sample\'s best row, convergence false runs every step, onProgress reports them', async () => {
+    const data = plane(40, 12);
+    const model = await fitAutoDecoder(data, {...quick, epochs: 3});
+    const one = await model.transform(data, {maxSteps: 20});
+    const three = await model.transform(data, {maxSteps: 20, restarts: 3});
+    three.losses.forEach((l, i) => expect(l).toBeLessThanOrEqual(one.losses[i]));
+    const steps: number[] = [];
+    await model.transform(data, {maxSteps: 7, convergence: false, onProgress: (r) => { steps.push(r.step); }});
+    expect(steps).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    await expect(model.transform(data, {convergence: {patience: 0, tolerance: 0.1}})).rejects.toThrow(/convergence must be \{patience: integer ≥ 1/);
+    model.dispose();
+  });
+
   it('onEpoch reports epochs, losses and a time estimate', async () => {
     const reports: {epoch: number; epochs: number; remainingSeconds: number; loss: number}[] = [];
     const model = await fitAutoDecoder(plane(40, 6), {...quick, epochs: 3, onEpoch: (r) => { reports.push(r); }});

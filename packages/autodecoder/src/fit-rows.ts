@@ -17,6 +17,11 @@ export interface TransformSettings {
   readonly batchSize: number;
   /** The rows' optimizer; null: `fitRepresentations`' default. */
   readonly optimizer: RowOptimizerConfig | null;
+  /**
+   * When a fit stops early: after `patience` steps whose loss fell by less than `tolerance`
+   * (relative); `false` runs every step; null: `fitRepresentations`' default.
+   */
+  readonly convergence: {readonly patience: number; readonly tolerance: number} | false | null;
 }
 
 /** What `transform` (and `fit`'s `transform` option) may set; the rest keeps the model's settings. */
@@ -33,9 +38,9 @@ export interface TransformProgress {
   readonly loss: number;
 }
 
-export const TRANSFORM_DEFAULTS: TransformSettings = {maxSteps: 100, restarts: 1, seed: 0, batchSize: 32, optimizer: null};
+export const TRANSFORM_DEFAULTS: TransformSettings = {maxSteps: 100, restarts: 1, seed: 0, batchSize: 32, optimizer: null, convergence: null};
 
-const keys = ['maxSteps', 'restarts', 'seed', 'batchSize', 'optimizer', 'onProgress'];
+const keys = ['maxSteps', 'restarts', 'seed', 'batchSize', 'optimizer', 'convergence', 'onProgress'];
 
 /** `options` over `base`, every value checked; a wrong one is a `BadConfigError` naming it. */
 export function resolveTransformSettings(fn: string, options: TransformOptions | undefined, base: TransformSettings,
@@ -60,6 +65,12 @@ export function resolveTransformSettings(fn: string, options: TransformOptions |
   whole('restarts', 1);
   whole('batchSize', 1);
   if (!Number.isInteger(s.seed)) throw new BadConfigError(`${fn}: seed must be an integer, got ${describe(s.seed)}`, {option: 'seed'});
+  const c = s.convergence;
+  if (c !== null && c !== false && !(typeof c === 'object' && Number.isInteger(c.patience) && c.patience > 0 &&
+      typeof c.tolerance === 'number' && c.tolerance >= 0 && c.tolerance < 1)) {
+    throw new BadConfigError(`${fn}: convergence must be {patience: integer ≥ 1, tolerance in [0, 1)} or false, got ${JSON.stringify(c)}`,
+      {option: 'convergence'});
+  }
   return s;
 }
 
@@ -71,6 +82,8 @@ export async function fitRows(decoder: Module, data: tf.Tensor, latentDim: numbe
   const result = await fitRepresentations({
     decoder, data, dim: latentDim, loss, epochs: settings.maxSteps, restarts: settings.restarts, seed: settings.seed,
     batchSize: settings.batchSize, ...(settings.optimizer ? {optimizer: settings.optimizer} : {}),
+    ...(settings.convergence === null ? {} : {plateau: settings.convergence && {
+      patience: settings.convergence.patience, minRelativeImprovement: settings.convergence.tolerance}}),
     ...(onProgress ? {onEpoch: (r) => onProgress({step: r.epoch + 1, maxSteps: settings.maxSteps, restart: r.restart, loss: r.loss})} : {}),
   });
   return {rows: result.rows, losses: result.sampleLosses, loss: result.loss};
