@@ -1,5 +1,4 @@
 export {BadReportArgumentError} from './bad-report-argument-error';
-export {writeFileAtomic, writeJsonAtomic} from './write-file-atomic';
 export {toCsv} from './to-csv';
 export {toMarkdownTable} from './to-markdown-table';
 export type {MarkdownTableOptions, NumberFormat} from './to-markdown-table';
@@ -8,10 +7,9 @@ export {renderLineChart} from './render-line-chart';
 export type {LineChartOptions, LineSeries, LinePoint, AxisScale, LegendPlace} from './render-line-chart';
 export {renderChartGrid} from './render-chart-grid';
 export type {ChartGridOptions} from './render-chart-grid';
-export {encodePng} from './encode-png';
 export type {RawImage} from './encode-png';
-export {renderImageGrid, tileImages} from './render-image-grid';
-export type {ImageGridOptions} from './render-image-grid';
+export {tileImages} from './tile-images';
+export type {ImageGridOptions} from './tile-images';
 export {createProgress} from './create-progress';
 export type {Progress, ProgressOptions, ProgressStream} from './create-progress';
 export {formatDuration} from './format-duration';

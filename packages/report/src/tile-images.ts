@@ -1,5 +1,5 @@
 import {BadReportArgumentError, checkFinite, checkInteger, describe} from './bad-report-argument-error';
-import {encodePng, RawImage} from './encode-png';
+import type {RawImage} from './encode-png';
 
 export interface ImageGridOptions {
   /**
@@ -28,8 +28,8 @@ export interface ImageGridOptions {
 }
 
 /**
- * Tiles images into one grid image, row by row: the pure core of `renderImageGrid`, returning
- * 8-bit pixels `[height, width, channels]` with
+ * Tiles images into one grid image, row by row: the pure core of `renderImageGrid` (which makes
+ * a PNG of it, in Node), returning 8-bit pixels `[height, width, channels]` with
  *   width  = cols · imageWidth · scale + (cols + 1) · padding
  *   height = rows · imageHeight · scale + (rows + 1) · padding.
  */
@@ -78,21 +78,6 @@ export function tileImages(options: ImageGridOptions, fn = 'tileImages'): RawIma
     }
   });
   return {width, height, channels, data};
-}
-
-/**
- * Images with values in [0, 1] tiled into one PNG, e.g. originals and reconstructions of
- * MNIST or CIFAR-10 side by side. Returns the PNG file's bytes; write them with
- * `writeFileAtomic`.
- *
- * ```ts
- * // 16 MNIST digits and their reconstructions, in two rows of 16, at 2× size.
- * const png = renderImageGrid({images: [...originals, ...reconstructions], imageHeight: 28,
- *   imageWidth: 28, rows: 2, cols: 16, scale: 2});
- * ```
- */
-export function renderImageGrid(options: ImageGridOptions): Uint8Array {
-  return encodePng(tileImages(options, 'renderImageGrid'));
 }
 
 /** The list of images, whether given as a list or as one flat array. */

@@ -1,0 +1,3 @@
+export {writeFileAtomic, writeJsonAtomic} from './write-file-atomic';
+export {encodePng} from './encode-png';
+export {renderImageGrid} from './render-image-grid';
