@@ -199,7 +199,7 @@ const failures = [];
 // npx finds pnpm 9 once; calling it directly saves npx's second of startup per package.
 const pnpm = (await sh('npx', ['-y', '-p', 'pnpm@9', '-c', 'command -v pnpm'], root)).trim().split('\n').pop();
 const unpacked = new Set();
-await pool(packages.filter(({manifest}) => needed.has(manifest.name)), 4, async ({dir, manifest}) => {
+await pool(packages.filter(({manifest}) => needed.has(manifest.name)), 2, async ({dir, manifest}) => {
   try {
     await sh(pnpm, ['pack', '--pack-destination', tarballs], dir);
   } catch (err) {
