@@ -6,8 +6,9 @@
 //    browser fields name; every source a source map names; no test files;
 // 2. `npm install <tarball>` into an empty project (its @encoderless dependencies from their
 //    tarballs too, since they are not on the registry; everything else from the registry);
-//    then its main entry and '/node' are loaded with require and with import, and import must
-//    see every name require sees;
+//    then its main entry and '/node' are loaded with require and with import (Node gets the
+//    CommonJS build both ways), and import must see every name require sees; and esbuild
+//    bundles the main entry for the browser from there, out of the package's dist/esm;
 // 3. the README's install line (its first ```sh block, if any) is run there, and the README's
 //    first ```ts example, transpiled to an ES module, runs in that project.
 //
@@ -25,6 +26,7 @@ import {promisify} from 'node:util';
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
 const ts = createRequire(join(root, 'package.json'))('typescript');
+const {build} = createRequire(join(root, 'package.json'))('esbuild');
 // In a package folder (its turbo task): that package; at the root: the named ones, or all.
 const here = process.cwd();
 const only = process.argv.slice(2).length || dirname(here) !== join(root, 'packages')
@@ -153,6 +155,20 @@ async function checkInstall({manifest, dir, short}) {
   for (const [entry, {cjs, missingInImport}] of Object.entries(loaded)) {
     if (cjs.length === 0) problems.push(`${entry}: require() gives no exports`);
     if (missingInImport.length) problems.push(`${entry}: import does not see ${missingInImport.join(', ')}`);
+  }
+  // What a bundler gets from the installed package: its ES modules, for the browser.
+  const tfjsPeers = Object.keys(manifest.peerDependencies ?? {}).filter((name) => name.startsWith('@tensorflow/'));
+  try {
+    const bundled = await build({
+      stdin: {contents: `export * from '${manifest.name}';`, resolveDir: project}, bundle: true, platform: 'browser',
+      format: 'esm', write: false, metafile: true, logLevel: 'silent', external: tfjsPeers,
+    });
+    const ours = Object.keys(bundled.metafile.inputs).filter((p) => p.includes(`node_modules/${manifest.name}/`));
+    if (!ours.length || ours.some((p) => !p.includes(`node_modules/${manifest.name}/dist/esm/`))) {
+      problems.push(`a browser bundle of the installed package takes ${ours.filter((p) => !p.includes('/dist/esm/')).join(', ') || 'none of its files'} instead of dist/esm`);
+    }
+  } catch (err) {
+    problems.push(`the installed package does not bundle for the browser: ${(err.errors ?? [err]).map((e) => e.text ?? String(e)).join('; ')}`);
   }
 
   // The README, followed by a user: its install line, then its first ts example.
