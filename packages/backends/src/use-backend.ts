@@ -101,7 +101,7 @@ async function loadBackendPackage(name: BackendName): Promise<object | undefined
   const {packageName, tfjsName} = PACKAGES[name];
   if (!isBackendInstalled(name)) {
     if (platform === 'browser') {
-      if (tf.findBackendFactory(tfjsName) !== undefined) return undefined;
+      if (tf.findBackendFactory(tfjsName) != null) return undefined; // null when absent
       throw new MissingBackendError(name === 'cpu'
         ? "useBackend: backend 'cpu' is not in this browser bundle (only wasm is, by default); import it and pass " +
           "it: useBackend('cpu', {module: await import('@tensorflow/tfjs-backend-cpu')})"
