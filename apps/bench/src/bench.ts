@@ -6,7 +6,7 @@ import {spawn} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import os from 'node:os';
 import {BACKEND_NAMES, isBackendInstalled, type BackendName} from '@encoderless/backends';
-import {writeJsonAtomic} from '@encoderless/report';
+import {writeJsonAtomic} from '@encoderless/report/node';
 import {BadBenchFlagError, BENCH_WORKLOADS, parseBenchFlags, type BenchOptions} from './bench-options';
 import {compareBenchResults, formatBenchResults, type BenchResults, type CeilingResult, type LatentTableResult,
   type MemoryResult, type WorkloadResult} from './bench-report';

@@ -1,6 +1,5 @@
-import {
-  BadConfigError, BadDataFileError, balancedFraction, balancedSubset, loadCifar10, type LabelledImages, type LoadedCifar10,
-} from '@encoderless/datasets';
+import {BadConfigError, BadDataFileError, balancedFraction, balancedSubset} from '@encoderless/datasets';
+import {loadCifar10, type LabelledImages, type LoadedCifar10} from '@encoderless/datasets/node';
 import type {CifarConfig} from './cifar-config';
 import {cifarEpochCost, shareImages, type CifarJobArgs} from './cifar';
 import type {JobSpec} from './job-registry';

@@ -1,4 +1,5 @@
-import {renderChartGrid, renderImageGrid, toCsv, toMarkdownTable, type LineChartOptions, type LineSeries} from '@encoderless/report';
+import {renderChartGrid, toCsv, toMarkdownTable, type LineChartOptions, type LineSeries} from '@encoderless/report';
+import {renderImageGrid} from '@encoderless/report/node';
 import {describeOverrides} from './flags';
 import {CIFAR_MODELS, cifarPreset, splitModelName, type CifarConfig, type CifarModelName} from './cifar-config';
 import type {CifarRecord} from './cifar';

@@ -3,7 +3,8 @@ import {
   createLatentTable, encodeAll, fitRepresentations, reconstructionError, trainAutoencoder, trainDecoder,
   type EpochReport, type Module,
 } from '@encoderless/latent';
-import {takeImages, type LabelledImages} from '@encoderless/datasets';
+import {takeImages} from '@encoderless/datasets';
+import type {LabelledImages} from '@encoderless/datasets/node';
 import {decoderLoad, encoderLoad} from '@encoderless/load';
 import {createCifarDecoder, createCifarEncoder} from '@encoderless/models';
 import {splitModelName, type CifarConfig, type CifarModelName, type CifarScenario} from './cifar-config';

@@ -1,4 +1,5 @@
-import {filterByLabels, loadMnist, mnistSubset, mnistTestSubset} from '@encoderless/datasets';
+import {filterByLabels, mnistSubset, mnistTestSubset} from '@encoderless/datasets';
+import {loadMnist} from '@encoderless/datasets/node';
 import type {MnistConfig} from './mnist-config';
 
 /** The images one MNIST job trains and tests on, [count, 28, 28, 1] each. */

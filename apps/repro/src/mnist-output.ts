@@ -1,5 +1,6 @@
 import {samplesForEncoderLoad} from '@encoderless/load';
-import {renderChartGrid, renderImageGrid, toCsv, toMarkdownTable, type LineSeries} from '@encoderless/report';
+import {renderChartGrid, toCsv, toMarkdownTable, type LineSeries} from '@encoderless/report';
+import {renderImageGrid} from '@encoderless/report/node';
 import {describeOverrides} from './flags';
 import {mnistPreset, type MnistConfig} from './mnist-config';
 import type {MnistModel, MnistRecord} from './mnist';

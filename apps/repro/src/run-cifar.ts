@@ -1,6 +1,6 @@
 import {useBackend} from '@encoderless/backends';
 import {takeImages} from '@encoderless/datasets';
-import {writeFileAtomic, writeJsonAtomic} from '@encoderless/report';
+import {writeFileAtomic, writeJsonAtomic} from '@encoderless/report/node';
 import {CIFAR_MODELS, resolveCifarConfig} from './cifar-config';
 import type {CifarRecord} from './cifar';
 import {cifarJobs, loadCifarInputs} from './cifar-data';

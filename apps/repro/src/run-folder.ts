@@ -1,7 +1,7 @@
 import {existsSync, readFileSync, readdirSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
 import {BadDataFileError} from '@encoderless/errors';
-import {writeJsonAtomic} from '@encoderless/report';
+import {writeJsonAtomic} from '@encoderless/report/node';
 import {BadFlagError} from './flags';
 
 

@@ -1,5 +1,5 @@
 import {useBackend} from '@encoderless/backends';
-import {writeFileAtomic, writeJsonAtomic} from '@encoderless/report';
+import {writeFileAtomic, writeJsonAtomic} from '@encoderless/report/node';
 import {COMMON_FLAGS, type FlagSchema, type ParsedFlags} from './flags';
 import type {JobSpec} from './job-registry';
 import type {MnistRecord} from './mnist';

@@ -7,6 +7,6 @@ export {
   BACKEND_NAMES,
   BACKEND_ENV_VAR,
 } from './use-backend';
-export type {BackendName, BackendChoice, BackendInfo, UseBackendOptions} from './use-backend';
+export type {BackendName, BackendChoice, BackendInfo, UseBackendOptions, WasmPaths} from './use-backend';
 export {MissingBackendError, UnknownBackendError} from './backend-errors';
 export {registerWasmKernels} from './wasm-kernels';

@@ -36,4 +36,17 @@ describe('useBackend', () => {
     }
     await expect(useBackend('node')).rejects.toThrow(/npm i @tensorflow\/tfjs-node@4\.22\.0/);
   });
+  it('hands wasmPaths to the wasm package before it starts, and refuses a module without setWasmPaths', async () => {
+    await useBackend('wasm');
+    const calls: unknown[] = [];
+    const wasm = {setWasmPaths: (paths: unknown) => { calls.push(paths); }};
+    await useBackend('wasm', {module: wasm, wasmPaths: '/static/wasm/'});
+    expect(calls).toEqual(['/static/wasm/']);
+    expect(tf.getBackend()).toBe('wasm');
+    await expect(useBackend('wasm', {module: {}, wasmPaths: '/static/wasm/'}))
+      .rejects.toThrow(/^useBackend: options\.wasmPaths needs the wasm backend's setWasmPaths, but options\.module has none/);
+    const failing = {setWasmPaths: () => { throw new Error('There were no entries found for the following binaries: x'); }};
+    await expect(useBackend('wasm', {module: failing, wasmPaths: {}}))
+      .rejects.toThrow(/^useBackend: options\.wasmPaths: There were no entries found/);
+  });
 });

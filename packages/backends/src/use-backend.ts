@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type {setWasmPaths} from '@tensorflow/tfjs-backend-wasm';
+import {BadConfigError, describe} from '@encoderless/errors';
 import {MissingBackendError, UnknownBackendError} from './backend-errors';
+import {environment, isPackageAvailable, loadGradients, loadPackage, platform} from './backend-packages';
 import {registerWasmKernels} from './wasm-kernels';
 
 /** The backends encoderless knows, by the name users type. */
@@ -42,7 +45,8 @@ export interface BackendInfo {
 
 /**
  * Parse a backend choice as typed by a user (option, environment variable or CLI flag).
- * `undefined` falls back to `ENCODERLESS_BACKEND`, then to `wasm`.
+ * `undefined` falls back to `ENCODERLESS_BACKEND` (in Node; a browser has no environment), then
+ * to `wasm`.
  *
  * ```ts
  * parseBackendChoice('node-gpu'); // 'node-gpu'
@@ -51,7 +55,7 @@ export interface BackendInfo {
  */
 export function parseBackendChoice(
   choice: string | undefined,
-  env: Record<string, string | undefined> = process.env,
+  env: Record<string, string | undefined> = environment(),
 ): BackendChoice {
   const raw = choice ?? env[BACKEND_ENV_VAR] ?? 'wasm';
   const name = raw.trim().toLowerCase();
@@ -63,14 +67,12 @@ export function parseBackendChoice(
     `useBackend: unknown backend '${raw}'${from}; expected one of auto, ${BACKEND_NAMES.join(', ')}`);
 }
 
-/** Whether the package behind a backend can be found from here (it is not loaded). */
+/**
+ * Whether the package behind a backend can be found from here (it is not loaded). In a browser
+ * bundle: true for wasm (bundled), false for the others.
+ */
 export function isBackendInstalled(name: BackendName): boolean {
-  try {
-    require.resolve(PACKAGES[name].packageName);
-    return true;
-  } catch {
-    return false;
-  }
+  return isPackageAvailable(PACKAGES[name].packageName);
 }
 
 /** The backends whose packages are installed, fastest first. */
@@ -78,28 +80,33 @@ export function installedBackends(): BackendName[] {
   return AUTO_ORDER.filter(isBackendInstalled);
 }
 
-let gradientsRegistered = false;
-
 /**
- * tfjs-core's Node bundle registers no gradient functions (`minimize` fails with "gradient
- * function not found for Mean"), and its ESM gradient module cannot be loaded by Node's
- * resolver. tfjs-layers' Node bundle carries the same gradient registry (tfjs-core 4.22.0's
- * `register_all_gradients`) and registers it into the shared global registry when loaded, so
- * we load it here, once, explicitly — never on import.
+ * Registers tfjs-core's gradient functions, once (a second call changes nothing). tfjs-core's
+ * Node bundle registers none, so `minimize` and `tf.grad` fail with "gradient function not
+ * found" without this. In Node it loads tfjs-layers' bundle, which registers tfjs-core's
+ * gradient set; in a browser bundle, tfjs-core's own gradient module (so the bundle carries no
+ * tfjs-layers). Called by `useBackend`; nothing is registered on import.
  */
-export function registerGradients(): void {
-  if (gradientsRegistered || tf.getGradient('Mean') !== undefined) {
-    gradientsRegistered = true;
-    return;
-  }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require('@tensorflow/tfjs-layers');
-  gradientsRegistered = true;
+export async function registerGradients(): Promise<void> {
+  if (tf.getGradient('Mean') !== undefined) return;
+  await loadGradients();
 }
 
-function loadBackendPackage(name: BackendName): void {
-  const {packageName} = PACKAGES[name];
+/**
+ * Loads a backend's package, which registers the backend with tfjs. In a browser bundle only
+ * wasm is loaded this way; another backend must be imported by the page (`options.module`, or
+ * an import of its package, which registers it) — resolves to undefined then.
+ */
+async function loadBackendPackage(name: BackendName): Promise<object | undefined> {
+  const {packageName, tfjsName} = PACKAGES[name];
   if (!isBackendInstalled(name)) {
+    if (platform === 'browser') {
+      if (tf.findBackendFactory(tfjsName) != null) return undefined; // null when absent
+      throw new MissingBackendError(name === 'cpu'
+        ? "useBackend: backend 'cpu' is not in this browser bundle (only wasm is, by default); import it and pass " +
+          "it: useBackend('cpu', {module: await import('@tensorflow/tfjs-backend-cpu')})"
+        : `useBackend: backend '${name}' (${packageName}) runs only in Node.js; in a browser, choose wasm or cpu`);
+    }
     const why = name === 'node' || name === 'node-gpu'
       ? ' (its install downloads native TensorFlow binaries, so it needs network access; the wasm backend needs none)'
       : '';
@@ -108,18 +115,36 @@ function loadBackendPackage(name: BackendName): void {
       `run \`npm i ${packageName}@${tf.version_core}\`${why}, or choose another backend`);
   }
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require(packageName);
+    return await loadPackage(packageName);
   } catch (err) {
     throw new MissingBackendError(
       `useBackend: backend '${name}' could not load ${packageName}: ${(err as Error).message}`);
   }
 }
 
+/** Where the wasm backend finds its `.wasm` files: a URL prefix ending in `/`, or one URL per file. */
+export type WasmPaths = Parameters<typeof setWasmPaths>[0];
+
 /** Options for `useBackend`. */
 export interface UseBackendOptions {
-  /** Environment to read `ENCODERLESS_BACKEND` from. Default: `process.env`. */
+  /** Environment to read `ENCODERLESS_BACKEND` from. Default: `process.env` in Node, none in a browser. */
   readonly env?: Record<string, string | undefined>;
+  /**
+   * The backend's package, imported by you (`await import('@tensorflow/tfjs-backend-cpu')`):
+   * then `useBackend` loads nothing itself. Default: `useBackend` loads it (`require` in Node;
+   * in a browser bundle only wasm, through a dynamic import the bundler resolves, so that a page
+   * carries no backend it does not use).
+   */
+  readonly module?: object;
+  /**
+   * wasm only: where the wasm backend fetches `tfjs-backend-wasm.wasm`,
+   * `tfjs-backend-wasm-simd.wasm` and `tfjs-backend-wasm-threaded-simd.wasm` (all three are in
+   * `@tensorflow/tfjs-backend-wasm/dist/`): a URL prefix ending in `/`, e.g. `'/wasm/'`, or a
+   * map from each file name to its URL. Passed to the package's `setWasmPaths` before the
+   * backend starts, so it counts only on the first switch to wasm. Default: next to the script
+   * that loaded the package (in Node: the package's own folder).
+   */
+  readonly wasmPaths?: WasmPaths;
 }
 
 /**
@@ -129,11 +154,13 @@ export interface UseBackendOptions {
  * Nothing happens on import; call this once before building models.
  *
  * Default: `ENCODERLESS_BACKEND`, else `wasm`. `auto` picks the fastest installed
- * (node-gpu, node, wasm, cpu).
+ * (node-gpu, node, wasm, cpu). In a browser: wasm, with `wasmPaths` (where the page serves the
+ * `.wasm` files); cpu if the page imports it and passes it as `module`.
  *
  * ```ts
  * const info = await useBackend('wasm');
  * console.log(info.name); // 'wasm'
+ * await useBackend('wasm', {wasmPaths: '/wasm/'}); // in a browser
  * ```
  */
 export async function useBackend(choice?: string, options: UseBackendOptions = {}): Promise<BackendInfo> {
@@ -142,7 +169,7 @@ export async function useBackend(choice?: string, options: UseBackendOptions = {
   let lastError: Error | undefined;
   for (const name of candidates) {
     try {
-      return await switchTo(name);
+      return await switchTo(name, options);
     } catch (err) {
       if (parsed !== 'auto') throw err;
       lastError = err as Error;
@@ -153,11 +180,14 @@ export async function useBackend(choice?: string, options: UseBackendOptions = {
     (lastError ? `; last error: ${lastError.message}` : ''));
 }
 
-async function switchTo(name: BackendName): Promise<BackendInfo> {
+async function switchTo(name: BackendName, options: UseBackendOptions): Promise<BackendInfo> {
   const pkg = PACKAGES[name];
-  loadBackendPackage(name);
-  registerGradients();
-  if (name === 'wasm') registerWasmKernels();
+  const module = options.module ?? await loadBackendPackage(name);
+  await registerGradients();
+  if (name === 'wasm') {
+    if (options.wasmPaths !== undefined) setPaths(module ?? {}, options.wasmPaths);
+    registerWasmKernels();
+  }
   const ok = await tf.setBackend(pkg.tfjsName);
   if (!ok) {
     throw new MissingBackendError(
@@ -167,4 +197,18 @@ async function switchTo(name: BackendName): Promise<BackendInfo> {
   const info: BackendInfo = {name, tfjsName: pkg.tfjsName, packageName: pkg.packageName};
   if (name === 'wasm') return {...info, simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT')};
   return info;
+}
+
+function setPaths(module: object, paths: WasmPaths): void {
+  const set = (module as {setWasmPaths?: unknown}).setWasmPaths;
+  if (typeof set !== 'function') {
+    throw new BadConfigError(
+      `useBackend: options.wasmPaths needs the wasm backend's setWasmPaths, but options.module has none ` +
+      `(got ${describe(module)}); pass the module of @tensorflow/tfjs-backend-wasm`, {option: 'module'});
+  }
+  try {
+    (set as typeof setWasmPaths)(paths);
+  } catch (err) {
+    throw new BadConfigError(`useBackend: options.wasmPaths: ${(err as Error).message}`, {option: 'wasmPaths'});
+  }
 }

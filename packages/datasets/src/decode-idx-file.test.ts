@@ -1,5 +1,6 @@
 import {gzipSync} from 'node:zlib';
-import {BadDataFileError, decodeIdxFile, parseIdx} from './index';
+import {BadDataFileError, parseIdx} from './index';
+import {decodeIdxFile} from './node';
 
 // A 1-d ubyte file [4] = 10, 20, 30, 40.
 const raw = Uint8Array.from([0, 0, 8, 1, 0, 0, 0, 4, 10, 20, 30, 40]);

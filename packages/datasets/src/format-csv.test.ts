@@ -2,7 +2,8 @@ import {mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {createRandom} from '@encoderless/random';
-import {formatCsv, formatFloat32, parseCsv, readCsv, writeCsv} from './index';
+import {formatCsv, formatFloat32, parseCsv} from './index';
+import {readCsv, writeCsv} from './node';
 
 describe('formatCsv and writeCsv', () => {
   it('formatFloat32 is the shortest text that reads back as the same float32', () => {

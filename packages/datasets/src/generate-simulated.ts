@@ -6,9 +6,8 @@
  *
  * Pure and seeded: the same options give bit-identical arrays on every machine.
  */
-import {constants} from 'node:buffer';
-import {totalmem} from 'node:os';
 import {createRandom, type Random} from '@encoderless/random';
+import {machineMemory, maxArrayLength} from './runtime-limits';
 import {BadConfigError, checkNumberIn, checkPositiveInteger, describe} from './bad-config-error';
 import type {Matrix} from './matrix';
 
@@ -206,12 +205,6 @@ function drawSamples(
   return {x: {data: x, rows: count, cols: n}, z: {data: z, rows: count, cols: m}};
 }
 
-/**
- * The longest typed array this runtime can make: 4,294,967,296 elements on Node 20. Newer
- * runtimes allow longer ones; there the memory check below, and `allocate`, catch the rest.
- */
-const maxArrayLength = constants.MAX_LENGTH;
-
 /** One float32 array the generator will fill: [rows, cols], each size with the option that sets it. */
 interface PlannedArray {
   readonly name: string;
@@ -238,8 +231,10 @@ function checkArraySizes(fn: string, arrays: readonly PlannedArray[]): void {
     }
     bytes += 4 * length * copies;
   }
-  const memory = totalmem();
-  if (bytes > memory) {
+  // maxArrayLength and machineMemory come from runtime-limits: Node's, or a browser's (no memory
+  // figure: only `allocate` catches what does not fit there).
+  const memory = machineMemory();
+  if (memory !== undefined && bytes > memory) {
     const sizes = arrays.map((a) => `${a.name} ${gigabytes(4 * a.rows[1] * a.cols[1] * (a.copies ?? 1))}`).join(', ');
     const options = [...new Set(arrays.flatMap((a) => [a.rows[0], a.cols[0]]))].join(', ');
     throw new BadConfigError(

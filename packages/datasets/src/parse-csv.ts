@@ -4,7 +4,7 @@
  * Pure: text in, arrays out. `parseCsv` takes the whole text; `createCsvParser` takes it in
  * chunks, so `readCsv` can stream a file without holding its text.
  */
-import {constants} from 'node:buffer';
+import {maxArrayLength} from './runtime-limits';
 import {BadConfigError, describe} from './bad-config-error';
 import {BadDataFileError} from './bad-data-file-error';
 import type {Matrix} from './matrix';
@@ -407,8 +407,8 @@ function createTableBuilder(fn: string, o: CheckedOptions) {
       const l = layout!;
       if (rows === 0) throw fail(`has a header line (line ${firstLine}) but no data lines, expected rows of numbers after it`);
       const cols = l.numericIndices.length;
-      if (rows * cols > constants.MAX_LENGTH) {
-        throw fail(`has ${rows} rows × ${cols} numeric columns = ${rows * cols} values, more than the ${constants.MAX_LENGTH} one array can hold`);
+      if (rows * cols > maxArrayLength) {
+        throw fail(`has ${rows} rows × ${cols} numeric columns = ${rows * cols} values, more than the ${maxArrayLength} one array can hold`);
       }
       const data = new Float32Array(rows * cols);
       let offset = 0;

@@ -2,7 +2,8 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {expectArraysClose} from '@encoderless/test-utils';
-import {BadConfigError, BadDataFileError, encodeNpy, parseNpy, readNpy, writeNpy} from './index';
+import {BadConfigError, BadDataFileError, encodeNpy, parseNpy} from './index';
+import {readNpy, writeNpy} from './node';
 
 /**
  * A .npy file built byte by byte from the format's description (numpy.lib.format): magic,

@@ -11,7 +11,7 @@
  *
  * Pure: bytes in, arrays out (`parseNpy`), and back (`encodeNpy`), byte for byte as `np.save`.
  */
-import {constants} from 'node:buffer';
+import {maxArrayLength} from './runtime-limits';
 import {BadConfigError, describe} from './bad-config-error';
 import {BadDataFileError} from './bad-data-file-error';
 
@@ -120,8 +120,8 @@ export function parseNpy(bytes: Uint8Array, source = 'npy bytes'): NpyArray {
     throw fail(`header shape is ${pythonRepr(shape)}, expected a tuple of whole numbers such as (1000, 20)`);
   }
   const count = (shape as number[]).reduce((a, b) => a * b, 1);
-  if (count > constants.MAX_LENGTH) {
-    throw fail(`header shape (${shape.join(', ')}) holds ${count} items, more than the ${constants.MAX_LENGTH} one array can hold`);
+  if (count > maxArrayLength) {
+    throw fail(`header shape (${shape.join(', ')}) holds ${count} items, more than the ${maxArrayLength} one array can hold`);
   }
   const expected = count * item.size;
   const actual = bytes.length - dataStart;

@@ -127,7 +127,8 @@ function readNumber(
 function readString(bytes: Uint8Array, start: number, length: number): string {
   let end = start;
   while (end < start + length && bytes[end] !== 0) end++;
-  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8');
+  // ignoreBOM keeps a leading byte-order mark in the name, as the bytes say (no Buffer: browser-safe).
+  return new TextDecoder('utf-8', {ignoreBOM: true}).decode(bytes.subarray(start, end));
 }
 
 /** The "path" key of a pax extended header: records "<length> <key>=<value>\n", length in bytes. */

@@ -1,7 +1,8 @@
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {BadConfigError, BadDataFileError, defaultMaxFileBytes, parseCsv, readCsv} from './index';
+import {BadConfigError, BadDataFileError, parseCsv} from './index';
+import {defaultMaxFileBytes, readCsv} from './node';
 
 const dir = mkdtempSync(join(tmpdir(), 'encoderless-csv-'));
 afterAll(() => rmSync(dir, {recursive: true, force: true}));

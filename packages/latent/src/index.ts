@@ -17,4 +17,4 @@ export {trainAutoencoder, trainEncoderOnRows, encodeAll} from './train-autoencod
 export type {TrainAutoencoderOptions, TrainAutoencoderResult, TrainEncoderOnRowsOptions} from './train-autoencoder';
 export {unitCorrelations, meanAbsUnitCorrelation, flattenedCorrelation} from './unit-correlation';
 export {BadConfigError, BadDataError, InternalError} from './latent-errors';
-export {encodeLatentTable, decodeLatentTable, saveLatentTable, loadLatentTable} from './latent-table-file';
+export {encodeLatentTable, decodeLatentTable} from './latent-table-file';

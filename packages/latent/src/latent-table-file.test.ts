@@ -1,7 +1,8 @@
 import {mkdtempSync, writeFileSync, readFileSync, readdirSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {createLatentTable, encodeLatentTable, decodeLatentTable, saveLatentTable, loadLatentTable} from './index';
+import {createLatentTable, encodeLatentTable, decodeLatentTable} from './index';
+import {saveLatentTable, loadLatentTable} from './node';
 
 describe('latent table files', () => {
   const dir = mkdtempSync(join(tmpdir(), 'encoderless-table-'));

@@ -110,3 +110,16 @@ describe('createProgress arguments', () => {
       .toThrow(/Progress\.tick: n must be a finite number ≥ 0, got -1/);
   });
 });
+
+describe('createProgress where there is no process (a browser)', () => {
+  it('throws asking for options.stream instead of failing on the missing global', () => {
+    const saved = globalThis.process;
+    (globalThis as {process?: unknown}).process = undefined;
+    try {
+      expect(() => createProgress({total: 1}))
+        .toThrow(/^createProgress: there is no process\.stderr here \(not Node\), so options\.stream is required/);
+    } finally {
+      globalThis.process = saved;
+    }
+  });
+});

@@ -15,7 +15,10 @@ export interface ProgressOptions {
   total: number;
   /** Text before the bar, e.g. the experiment name. */
   label?: string;
-  /** Default `process.stderr`, so stdout stays free for results piped elsewhere. */
+  /**
+   * Default `process.stderr` in Node, so stdout stays free for results piped elsewhere. Required
+   * where there is no `process` (a browser): e.g. `{write: (text) => console.log(text)}`.
+   */
   stream?: ProgressStream;
   /** Milliseconds on a monotonic clock. Default `performance.now`; tests pass a fake. */
   now?: () => number;
@@ -61,7 +64,7 @@ export function createProgress(options: ProgressOptions): Progress {
   const label = options.label ?? '';
   const barWidth = checkInteger(fn, 'barWidth', options.barWidth ?? 20);
   const logEveryMs = 1000 * checkFinite(fn, 'logEverySeconds', options.logEverySeconds ?? 10, true);
-  const stream = options.stream ?? process.stderr;
+  const stream = options.stream ?? defaultStream(fn);
   const now = options.now ?? (() => performance.now());
   const tty = stream.isTTY === true;
   const start = now();
@@ -133,4 +136,13 @@ export function createProgress(options: ProgressOptions): Progress {
       show(true);
     },
   };
+}
+
+/** `process.stderr` where there is one; elsewhere (a browser) the caller must choose. */
+function defaultStream(fn: string): ProgressStream {
+  // eslint-disable-next-line no-restricted-globals -- guarded: the main entry must load where there is no process
+  if (typeof process !== 'undefined' && process.stderr) return process.stderr;
+  throw new BadReportArgumentError(
+    `${fn}: there is no process.stderr here (not Node), so options.stream is required, ` +
+    'e.g. {write: (text) => console.log(text)}');
 }

@@ -1,7 +1,8 @@
 import * as zlib from 'zlib';
 
 import {encodePng} from './encode-png';
-import {renderImageGrid, tileImages} from './render-image-grid';
+import {renderImageGrid} from './render-image-grid';
+import {tileImages} from './tile-images';
 
 describe('tileImages', () => {
   it('2 grey 2×2 images in 1 row, padding 1: a 4+3 = 7 by 2+2 = 4 image, pixels where expected', () => {

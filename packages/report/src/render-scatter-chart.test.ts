@@ -1,4 +1,5 @@
-import {renderScatterChart, renderScatterPng, scatterPixels} from './index';
+import {renderScatterChart, scatterPixels} from './index';
+import {renderScatterPng} from './node';
 
 const options = {
   title: 'map', xLabel: 'PC 1', yLabel: 'PC 2', width: 320, height: 200,

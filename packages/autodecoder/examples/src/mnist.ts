@@ -12,8 +12,10 @@
 import {join} from 'node:path';
 import {useBackend} from '@encoderless/backends';
 import {fitAutoDecoder, formatFitReport, representationMap, summarizeFit} from '@encoderless/autodecoder';
-import {loadMnist, mnistSubset, mnistTestSubset} from '@encoderless/datasets';
-import {renderImageGrid, renderScatterChart, renderScatterPng, writeFileAtomic} from '@encoderless/report';
+import {mnistSubset, mnistTestSubset} from '@encoderless/datasets';
+import {loadMnist} from '@encoderless/datasets/node';
+import {renderScatterChart} from '@encoderless/report';
+import {renderImageGrid, renderScatterPng, writeFileAtomic} from '@encoderless/report/node';
 
 async function main(): Promise<void> {
   await useBackend('wasm');

@@ -11,7 +11,8 @@ import {readFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {useBackend} from '@encoderless/backends';
 import {fitAutoDecoder, formatFitReport, lossCurve, representationMap, summarizeFit} from '@encoderless/autodecoder';
-import {renderLineChart, renderScatterChart, renderScatterPng, writeFileAtomic} from '@encoderless/report';
+import {renderLineChart, renderScatterChart} from '@encoderless/report';
+import {renderScatterPng, writeFileAtomic} from '@encoderless/report/node';
 
 const FEATURES = ['Beak Length (mm)', 'Beak Depth (mm)', 'Flipper Length (mm)', 'Body Mass (g)'];
 type Penguin = Record<string, string | number | null>;

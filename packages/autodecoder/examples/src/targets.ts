@@ -3,7 +3,8 @@
  * N = 1,000 training samples, 200 new ones, m = 100 regulators, n = 1,000 genes.
  * 1. the sparse decoder (the network's mask given, through a factory): mean |per-unit PCC|
  *    between the new samples' representations and their true regulator levels;
- * 2. the default MLP decoder: R² of the new samples' reconstructions (represent, then decode).
+ * 2. the default MLP decoder (two hidden layers of 200), data as given: R² of the new samples'
+ *    reconstructions in data units (represent, then decode).
  *
  * Run: npx -y pnpm@9 --filter @encoderless/autodecoder-examples... build && npx -y pnpm@9 --filter @encoderless/autodecoder-examples targets
  */
@@ -51,7 +52,9 @@ async function main(): Promise<void> {
 
   for (const latentDim of (process.env.MLP_DIMS ?? '100').split(',').map(Number)) {
     started = performance.now();
-    const mlp = await fitAutoDecoder(train, {...common, latentDim});
+    // normalize 'none': R² is measured in data units, and standardising weights every gene
+    // equally, which lowered it (0.83 against 0.91 for 200 epochs).
+    const mlp = await fitAutoDecoder(train, {...common, latentDim, normalize: 'none'});
     const mlpSeconds = (performance.now() - started) / 1000;
     started = performance.now();
     const mlpNew = await mlp.transform(fresh);

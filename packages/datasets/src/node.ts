@@ -1,0 +1,16 @@
+export {decodeIdxFile} from './decode-idx-file';
+export {loadMnist, mnistCacheDir, MNIST_FILES, MNIST_IMAGE_SIZE, MNIST_MIRRORS, MNIST_SHA256} from './load-mnist';
+export type {LoadMnistOptions, MnistData, MnistSource} from './load-mnist';
+export {readTarGz, unpackTarGz} from './unpack-tar-gz';
+export {loadCifar10, loadCifar10Binary, cifar10CacheDir, CIFAR10_BINARY_URL, CIFAR10_BINARY_MD5, CIFAR10_BINARY_FILES} from './load-cifar10';
+export type {Cifar10Data, LabelledImages, LoadCifar10BinaryOptions, LoadCifar10Options, LoadedCifar10} from './load-cifar10';
+export {decodeImage} from './decode-image';
+export type {RgbImage} from './decode-image';
+export {loadImageFolder} from './load-image-folder';
+export type {ImageFolderData, LoadImageFolderOptions} from './load-image-folder';
+export {readCsv} from './read-csv';
+export type {ReadCsvOptions} from './read-csv';
+export {readNpy, writeNpy} from './read-npy';
+export type {ReadNpyOptions} from './read-npy';
+export {defaultMaxFileBytes} from './file-size-limit';
+export {writeCsv} from './write-csv';

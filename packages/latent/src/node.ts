@@ -1,0 +1,1 @@
+export {saveLatentTable, loadLatentTable} from './save-latent-table';
