@@ -9,7 +9,8 @@
  * Run: npx -y pnpm@9 --filter @encoderless/autodecoder-examples... build && npx -y pnpm@9 --filter @encoderless/autodecoder-examples targets
  */
 import {useBackend} from '@encoderless/backends';
-import {fitAutoDecoder, type FitAutoDecoderOptions} from '@encoderless/autodecoder';
+import {fitAutoDecoder, loadAutoDecoder, type AutoDecoder, type FitAutoDecoderOptions} from '@encoderless/autodecoder';
+import {fileHandler} from '@encoderless/autodecoder/node';
 import {generateSimulated} from '@encoderless/datasets';
 import {meanAbsUnitCorrelation} from '@encoderless/latent';
 import {createSparseDecoder} from '@encoderless/models';
@@ -54,10 +55,18 @@ async function main(): Promise<void> {
     started = performance.now();
     // normalize 'none': R² is measured in data units, and standardising weights every gene
     // equally, which lowered it (0.83 against 0.91 for 200 epochs).
-    const mlp = await fitAutoDecoder(train, {...common, latentDim, normalize: 'none'});
+    // MODEL_DIR keeps the fitted model (or reuses one saved there), to try transform settings.
+    const saved = process.env.MODEL_DIR ? `${process.env.MODEL_DIR}/mlp-${latentDim}-${epochs}` : null;
+    let mlp: AutoDecoder;
+    try {
+      mlp = await loadAutoDecoder(fileHandler(saved ?? ''));
+    } catch {
+      mlp = await fitAutoDecoder(train, {...common, latentDim, normalize: 'none'});
+      if (saved) await mlp.save(fileHandler(saved));
+    }
     const mlpSeconds = (performance.now() - started) / 1000;
     started = performance.now();
-    const mlpNew = await mlp.transform(fresh);
+    const mlpNew = await mlp.transform(fresh, {restarts: Number(process.env.RESTARTS ?? 1)});
     results.push({decoder: `default MLP ${JSON.stringify(mlp.decoder.spec!.options.hidden)}, m = ${latentDim}`, epochs, decoderLoad: mlp.decoderLoad(), trainLoss: mlp.history.at(-1)!.loss,
       newLoss: mlpNew.loss, r2New: rSquared(mlp.decode(mlpNew.representations), sim.test.x.data),
       r2Train: rSquared(mlp.decode(mlp.representations), sim.train.x.data),
