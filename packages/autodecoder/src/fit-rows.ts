@@ -30,11 +30,10 @@ export interface TransformOptions extends Partial<TransformSettings> {
   readonly onProgress?: (report: TransformProgress) => void | Promise<void>;
 }
 
-/** What `onProgress` receives. */
+/** What `onProgress` receives: steps taken so far (of at most `maxSteps` per pass) and the mean loss per entry. */
 export interface TransformProgress {
   readonly step: number;
   readonly maxSteps: number;
-  readonly restart: number;
   readonly loss: number;
 }
 
@@ -84,7 +83,7 @@ export async function fitRows(decoder: Module, data: tf.Tensor, latentDim: numbe
     batchSize: settings.batchSize, ...(settings.optimizer ? {optimizer: settings.optimizer} : {}),
     ...(settings.convergence === null ? {} : {plateau: settings.convergence && {
       patience: settings.convergence.patience, minRelativeImprovement: settings.convergence.tolerance}}),
-    ...(onProgress ? {onEpoch: (r) => onProgress({step: r.epoch + 1, maxSteps: settings.maxSteps, restart: r.restart, loss: r.loss})} : {}),
+    ...(onProgress ? {onEpoch: (r) => onProgress({step: r.epoch + 1, maxSteps: settings.maxSteps, loss: r.loss})} : {}),
   });
   return {rows: result.rows, losses: result.sampleLosses, loss: result.loss};
 }
