@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type {BackendWasm} from '@tensorflow/tfjs-backend-wasm';
+import {conv2DBackpropInputPerPhase, perPhaseIsFaster} from './wasm-backprop-input-per-phase';
 import {disposeWasmData, runWasmKernel, type KernelArgs} from './wasm-kernel-calls';
 
 /**
@@ -165,7 +166,8 @@ const conv2DBackpropInput: KernelReplacement = {
     if (dataFormat === 'NCHW' || dy.dtype !== 'float32' || filter.dtype !== 'float32') return original(args);
     const info = tf.backend_util.computeConv2DInfo(
       inputShape, filter.shape as Shape4, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
-    return conv2DBackpropInputByPhases(args.backend as BackendWasm, dy, filter, info);
+    const phases = perPhaseIsFaster(info) ? conv2DBackpropInputPerPhase : conv2DBackpropInputByPhases;
+    return phases(args.backend as BackendWasm, dy, filter, info);
   },
 };
 
@@ -262,25 +264,36 @@ function leadingAxesReduction(kernelName: string, mean: boolean): KernelReplacem
 }
 
 /**
- * wasm's BatchMatMul hands `transposeA` to a scalar fallback loop instead of XNNPACK: the
- * weight gradient xᵀ·dy of every linear layer took that path (6.5 ms for [32,20]ᵀ·[32,6272],
- * 1.2 GFLOP/s). Transposing A first (a copy of the smaller operand) keeps it on XNNPACK.
+ * wasm's BatchMatMul runs XNNPACK only for a·b; `transposeA` or `transposeB` go to a scalar
+ * fallback loop (1.2–3 GFLOP/s). A linear layer's weight gradient xᵀ·dy took that path (6.5 ms
+ * for [32,20]ᵀ·[32,6272]), and so did its input gradient dy·Wᵀ (2.4 ms for [32,6272]·[20,6272]ᵀ,
+ * the MNIST decoder's first layer; the same again in its encoder). Transposing the operand first
+ * (a copy of one matrix) keeps both on XNNPACK.
  */
 const batchMatMul: KernelReplacement = {
   kernelName: tf.BatchMatMul,
   wrap: (original) => (args: KernelArgs) => {
     const {a, b} = args.inputs as {a: tf.TensorInfo; b: tf.TensorInfo};
     const attrs = args.attrs as unknown as tf.BatchMatMulAttrs;
-    if (!attrs.transposeA || a.dtype !== 'float32' || a.shape.length < 2) return original(args);
+    const {transposeA, transposeB} = attrs;
+    if (!(transposeA || transposeB) || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) {
+      return original(args);
+    }
     const wasm = args.backend as BackendWasm;
-    const rank = a.shape.length;
-    const perm = [...a.shape.keys()];
-    [perm[rank - 2], perm[rank - 1]] = [rank - 1, rank - 2];
-    const at = runWasmKernel(wasm, tf.Transpose, {x: a}, {perm});
+    const owned: tf.TensorInfo[] = [];
+    const untransposed = (x: tf.TensorInfo): tf.TensorInfo => {
+      const rank = x.shape.length;
+      const perm = [...x.shape.keys()];
+      [perm[rank - 2], perm[rank - 1]] = [rank - 1, rank - 2];
+      const t = runWasmKernel(wasm, tf.Transpose, {x}, {perm});
+      owned.push(t);
+      return t;
+    };
     try {
-      return original({...args, inputs: {a: at, b}, attrs: {...args.attrs, transposeA: false}}) as tf.TensorInfo;
+      const inputs = {a: transposeA ? untransposed(a) : a, b: transposeB ? untransposed(b) : b};
+      return original({...args, inputs, attrs: {...args.attrs, transposeA: false, transposeB: false}}) as tf.TensorInfo;
     } finally {
-      disposeWasmData(wasm, at);
+      disposeWasmData(wasm, ...owned);
     }
   },
 };
