@@ -114,8 +114,10 @@ export class Adam {
       if (m.length !== this.m[i].size || v.length !== this.v[i].size) {
         throw new BadDataError(`Adam.setState: moments of variable ${i} have ${m.length} values, expected ${this.m[i].size}`);
       }
-      this.m[i].assign(tf.tensor(m, this.m[i].shape));
-      this.v[i].assign(tf.tensor(v, this.v[i].shape));
+      tf.tidy(() => {
+        this.m[i].assign(tf.tensor(m, this.m[i].shape));
+        this.v[i].assign(tf.tensor(v, this.v[i].shape));
+      });
     });
     this.t = state.step;
   }
