@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type {BackendWasm} from '@tensorflow/tfjs-backend-wasm';
-import {disposeWasmData, runWasmKernel} from './wasm-kernel-calls';
+import {convolveWindow, disposeWasmData} from './wasm-kernel-calls';
 
 type Shape4 = [number, number, number, number];
 
@@ -115,7 +115,7 @@ export function conv2DBackpropInputPerPhase(
   wasm: BackendWasm, dy: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo,
 ): tf.TensorInfo {
   const {strideHeight: sh, strideWidth: sw} = info;
-  const [batch, inHeight, inWidth, inChannels] = info.inShape;
+  const [, inHeight, inWidth, inChannels] = info.inShape;
   const [, dyHeight, dyWidth, outChannels] = dy.shape;
   const strides: [number, number] = [sh, sw];
   const owned: tf.TensorInfo[] = [];
@@ -133,18 +133,7 @@ export function conv2DBackpropInputPerPhase(
         const g = wasm.makeOutput([rows.taps, cols.taps, outChannels, inChannels], 'float32', undefined,
           phaseFilter(wasm.typedArrayFromHeap(filter), filter.shape as Shape4, strides, [ph, pw], [rows.taps, cols.taps]));
         owned.push(g);
-        let x = dy;
-        if (rows.cropBefore + rows.cropAfter + cols.cropBefore + cols.cropAfter > 0) {
-          x = runWasmKernel(wasm, tf.Slice, {x: dy}, {
-            begin: [0, rows.cropBefore, cols.cropBefore, 0],
-            size: [batch, dyHeight - rows.cropBefore - rows.cropAfter, dyWidth - cols.cropBefore - cols.cropAfter, outChannels],
-          });
-          owned.push(x);
-        }
-        const out = runWasmKernel(wasm, tf.Conv2D, {x, filter: g}, {
-          strides: [1, 1], dilations: [1, 1], dataFormat: 'NHWC',
-          pad: [[0, 0], [rows.padBefore, rows.padAfter], [cols.padBefore, cols.padAfter], [0, 0]],
-        }); // [batch, rows.count, cols.count, inC]
+        const out = convolveWindow(wasm, dy, g, rows, cols, owned); // [batch, rows.count, cols.count, inC]
         owned.push(out);
         phases.push({out, row: rows.first, col: cols.first});
       }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type {BackendWasm} from '@tensorflow/tfjs-backend-wasm';
 import {conv2DBackpropInputPerPhase, perPhaseIsFaster} from './wasm-backprop-input-per-phase';
-import {disposeWasmData, runWasmKernel, type KernelArgs} from './wasm-kernel-calls';
+import {convolveWindow, disposeWasmData, runWasmKernel, type KernelArgs} from './wasm-kernel-calls';
 
 /**
  * A wasm kernel of tfjs 4.22.0 that exists but is too slow for training, and the faster
@@ -97,7 +97,7 @@ function conv2DBackpropInputByPhases(
   wasm: BackendWasm, dy: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo,
 ): tf.TensorInfo {
   const {strideHeight: sh, strideWidth: sw} = info;
-  const [batch, inHeight, inWidth, inChannels] = info.inShape;
+  const [, inHeight, inWidth, inChannels] = info.inShape;
   const [, dyHeight, dyWidth, outChannels] = dy.shape;
   const jh = Math.ceil(info.filterHeight / sh), jw = Math.ceil(info.filterWidth / sw);
   const rows = phaseSpan(info.padInfo.top, inHeight, dyHeight, jh, sh);
@@ -110,18 +110,7 @@ function conv2DBackpropInputByPhases(
     const stacked = wasm.makeOutput([jh, jw, outChannels, sh * sw * inChannels], 'float32', undefined,
       stackPhaseFilters(wasm.typedArrayFromHeap(filter), filter.shape as Shape4, [sh, sw]));
     owned.push(stacked);
-    let x = dy;
-    if (rows.cropBefore + rows.cropAfter + cols.cropBefore + cols.cropAfter > 0) {
-      x = runWasmKernel(wasm, tf.Slice, {x: dy}, {
-        begin: [0, rows.cropBefore, cols.cropBefore, 0],
-        size: [batch, dyHeight - rows.cropBefore - rows.cropAfter, dyWidth - cols.cropBefore - cols.cropAfter, outChannels],
-      });
-      owned.push(x);
-    }
-    const phases = runWasmKernel(wasm, tf.Conv2D, {x, filter: stacked}, {
-      strides: [1, 1], dilations: [1, 1], dataFormat: 'NHWC',
-      pad: [[0, 0], [rows.padBefore, rows.padAfter], [cols.padBefore, cols.padAfter], [0, 0]],
-    }); // [batch, rows.count, cols.count, sh·sw·inC]
+    const phases = convolveWindow(wasm, dy, stacked, rows, cols, owned); // [batch, rows.count, cols.count, sh·sw·inC]
     owned.push(phases);
     const dx = wasm.makeOutput(info.inShape, 'float32');
     // Views on the heap, taken after the last allocation: an allocation may grow (and move) it.

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {Adam, type AdamOptions} from './adam';
-import {checkData, checkOutputShape, entriesPerSample} from './check-data';
+import {checkData, checkOutputShape, checkOutputShapeOnce, entriesPerSample} from './check-data';
 import {checkThreads, DataParallel, type ThreadsOptions} from './data-parallel';
 import {checkEpochOptions, runEpochs, type EpochLoopOptions, type EpochReport} from './epoch-loop';
 import {BadDataError} from './latent-errors';
 import type {Module} from './module';
-import {checkLossOptions, reduceLoss, type LossReduction, type ReconstructionLoss} from './reconstruction-loss';
+import {checkLossOptions, reduceLoss, summedLoss, type LossReduction, type ReconstructionLoss} from './reconstruction-loss';
 import {autoencoderGradients} from './shard-step';
 
 /** Options for `trainAutoencoder`. */
@@ -50,14 +50,7 @@ export async function trainAutoencoder(options: TrainAutoencoderOptions): Promis
   const variables = freezeDecoder ? [...encoder.variables] : [...encoder.variables, ...decoder.variables];
   const optimizer = weights instanceof Adam ? weights : new Adam(variables, weights);
   const entries = entriesPerSample(data);
-  let shapeChecked = false;
-  const check = (out: tf.Tensor, x: tf.Tensor) => {
-    if (!shapeChecked) {
-      checkOutputShape(where, out, x);
-      shapeChecked = true;
-    }
-  };
-  const summed = (batchLoss: number, size: number) => (reduction === 'sum' ? batchLoss : batchLoss * size * entries);
+  const check = checkOutputShapeOnce(where);
 
   if (threads > 1) {
     const parallel = await DataParallel.start({
@@ -65,7 +58,7 @@ export async function trainAutoencoder(options: TrainAutoencoderOptions): Promis
       spec: {task: 'autoencoder', loss, reduction, training, frozen: freezeDecoder, sampleShape: data.shape.slice(1)},
     });
     try {
-      const step = (indices: Int32Array): number => summed(parallel.step(indices, null).loss, indices.length);
+      const step = (indices: Int32Array): number => summedLoss(parallel.step(indices, null).loss, reduction, indices.length, entries);
       return {history: await runEpochs(options, data.shape[0], entries, step), optimizer};
     } finally {
       await parallel.close();
@@ -78,7 +71,7 @@ export async function trainAutoencoder(options: TrainAutoencoderOptions): Promis
     optimizer.applyGradients(weightGrads);
     const batchLoss = value.dataSync()[0];
     tf.dispose([value, ...weightGrads]);
-    return summed(batchLoss, indices.length);
+    return summedLoss(batchLoss, reduction, indices.length, entries);
   };
   const history = await runEpochs(options, data.shape[0], entries, step);
   return {history, optimizer};

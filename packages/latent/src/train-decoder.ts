@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {Adam, type AdamOptions} from './adam';
-import {checkData, checkOutputShape, entriesPerSample} from './check-data';
+import {checkData, checkOutputShapeOnce, entriesPerSample} from './check-data';
 import {checkThreads, DataParallel, type ThreadsOptions} from './data-parallel';
 import {checkEpochOptions, runEpochs, type EpochLoopOptions, type EpochReport} from './epoch-loop';
 import {BadConfigError, BadDataError} from './latent-errors';
 import type {LatentTable} from './latent-table';
 import type {Module} from './module';
-import {checkLossOptions, type LossReduction, type ReconstructionLoss} from './reconstruction-loss';
+import {checkLossOptions, summedLoss, type LossReduction, type ReconstructionLoss} from './reconstruction-loss';
 import {decoderGradients} from './shard-step';
 
 /** Options for `trainDecoder`. */
@@ -64,15 +64,7 @@ export async function trainDecoder(options: TrainDecoderOptions): Promise<TrainD
   const variables = weights === false ? [] : decoder.variables;
   const m = table.dim;
   const entries = entriesPerSample(data);
-  let shapeChecked = false;
-  const check = (out: tf.Tensor, x: tf.Tensor) => {
-    if (!shapeChecked) {
-      checkOutputShape(where, out, x);
-      shapeChecked = true;
-    }
-  };
-  // The summed loss of a batch, whatever the reduction.
-  const summed = (batchLoss: number, size: number) => (reduction === 'sum' ? batchLoss : batchLoss * size * entries);
+  const check = checkOutputShapeOnce(where);
 
   if (threads > 1) {
     const parallel = await DataParallel.start({
@@ -83,7 +75,7 @@ export async function trainDecoder(options: TrainDecoderOptions): Promise<TrainD
       const step = (indices: Int32Array): number => {
         const {loss: batchLoss, rowGrad} = parallel.step(indices, table.gather(indices));
         table.applyGradients(indices, rowGrad!);
-        return summed(batchLoss, indices.length);
+        return summedLoss(batchLoss, reduction, indices.length, entries);
       };
       const history = await runEpochs(options, table.size, entries, step, () => table.endEpoch());
       return {history, optimizer};
@@ -104,7 +96,7 @@ export async function trainDecoder(options: TrainDecoderOptions): Promise<TrainD
     table.applyGradients(indices, g);
     optimizer?.applyGradients(weightGrads);
     tf.dispose([value, rowGrad, ...weightGrads]);
-    return summed(batchLoss, indices.length);
+    return summedLoss(batchLoss, reduction, indices.length, entries);
   };
 
   const history = await runEpochs(options, table.size, entries, step, () => table.endEpoch());
