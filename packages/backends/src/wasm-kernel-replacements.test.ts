@@ -228,7 +228,7 @@ describe('BatchMatMul with transposeA or transposeB on wasm', () => {
 });
 
 describe('registerWasmKernels replacements', () => {
-  const replaced = [tf.Conv2DBackpropInput, tf.Tile, tf.Sum, tf.Mean, tf.BatchMatMul];
+  const replaced = [tf.Conv2DBackpropInput, tf.Tile, tf.Sum, tf.Mean, tf.BatchMatMul, tf.Slice, tf.SplitV];
 
   it('replaces each kernel once: twice changes nothing and warns nothing', async () => {
     await useBackend('wasm');

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type {BackendWasm} from '@tensorflow/tfjs-backend-wasm';
 import {conv2DBackpropInputPerPhase, perPhaseIsFaster} from './wasm-backprop-input-per-phase';
 import {convolveWindow, disposeWasmData, runWasmKernel, type KernelArgs} from './wasm-kernel-calls';
+import {slice, splitV} from './wasm-slice';
 
 /**
  * A wasm kernel of tfjs 4.22.0 that exists but is too slow for training, and the faster
@@ -294,4 +295,6 @@ export const WASM_KERNEL_REPLACEMENTS: readonly KernelReplacement[] = [
   leadingAxesReduction(tf.Sum, false),
   leadingAxesReduction(tf.Mean, true),
   batchMatMul,
+  slice,
+  splitV,
 ];

@@ -134,17 +134,11 @@ export class ShardStep {
   /** After the barrier: the summed weight gradients, one optimizer step. */
   finish(parity: number): void {
     if (this.variables.length === 0 || !this.optimizer) return;
-    const sum = this.buffers.sumGrads(parity, this.sum);
-    let offset = 0;
-    const grads = this.variables.map((v) => {
-      const g = tf.tensor(sum.subarray(offset, offset + v.size), v.shape);
-      offset += v.size;
-      return g;
-    });
+    const sum = tf.tensor1d(this.buffers.sumGrads(parity, this.sum));
     try {
-      this.optimizer.applyGradients(grads);
+      this.optimizer.applyFlatGradient(sum);
     } finally {
-      tf.dispose(grads);
+      sum.dispose();
     }
   }
 
