@@ -23,7 +23,7 @@ export interface WorkloadResult {
   readonly flopsPerSample?: number;
   /** Achieved: flopsPerSample × samplesPerSecond / 1e9. */
   readonly gflops?: number;
-  /** gflops / the backend's conv2d ceiling measured in the same run. */
+  /** gflops / (threads × the backend's one-thread conv2d ceiling measured in the same run). */
   readonly ceilingRatio?: number;
 }
 

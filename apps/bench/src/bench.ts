@@ -93,7 +93,8 @@ async function runBench(options: BenchOptions, peers: readonly PeerResult[]): Pr
     batchSize: options.batchSize, runs: options.runs, ceilings,
     workloads: workloads.map((w) => {
       const ceiling = conv.get(w.backend);
-      return w.gflops !== undefined && ceiling ? {...w, ceilingRatio: w.gflops / ceiling} : w;
+      // The ceiling is one thread's: N threads have N of them.
+      return w.gflops !== undefined && ceiling ? {...w, ceilingRatio: w.gflops / (ceiling * (w.threads ?? 1))} : w;
     }),
     memory, latentTable, ...(peers.length ? {peers} : {}),
   };
