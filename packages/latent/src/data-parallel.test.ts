@@ -117,8 +117,13 @@ describeThreads('trainDecoder / trainAutoencoder with threads (wasm)', () => {
   });
 
   it('throws when a worker fails during the steps, naming the thread and keeping the message; no hang', async () => {
-    await expect(decoderRun(2, {replica: replica({failOnCall: 2})}))
-      .rejects.toThrow(/trainDecoder: worker thread 1: tiny replica: call 2 fails on purpose/);
+    // At each of the first steps, so that the failure meets thread 0 spinning, asleep or arriving
+    // at the barrier (a failure that only notified, without moving the waited-on values, could
+    // meet a thread between its last check and its sleep and leave it asleep for good).
+    for (const call of [1, 2, 3, 4]) {
+      await expect(decoderRun(2, {replica: replica({failOnCall: call})}))
+        .rejects.toThrow(new RegExp(`trainDecoder: worker thread 1: tiny replica: call ${call} fails on purpose`));
+    }
   });
 
   it('throws when the replica does not match: its export, its variables, its backend', async () => {

@@ -129,8 +129,10 @@ export class StepBuffers {
    */
   waitGo(seen: number): number {
     for (;;) {
-      if (Atomics.load(this.control, STOP) !== 0 || Atomics.load(this.control, FAILED) !== 0) return -1;
+      // GO first, then the flags: `stop` and `fail` set a flag before they move GO on, so a
+      // thread that sees GO moved also sees why.
       const go = Atomics.load(this.control, GO);
+      if (this.ended()) return -1;
       if (go !== seen) return go;
       this.pause(GO, seen);
     }
@@ -148,11 +150,12 @@ export class StepBuffers {
       Atomics.store(c, ARRIVED, 0);
       Atomics.add(c, GENERATION, 1);
       Atomics.notify(c, GENERATION);
-      return Atomics.load(c, FAILED) === 0;
+      return !this.ended();
     }
     for (;;) {
-      if (Atomics.load(c, STOP) !== 0 || Atomics.load(c, FAILED) !== 0) return false;
-      if (Atomics.load(c, GENERATION) !== generation) return true;
+      const now = Atomics.load(c, GENERATION);
+      if (this.ended()) return false;
+      if (now !== generation) return true;
       this.pause(GENERATION, generation);
     }
   }
@@ -174,6 +177,10 @@ export class StepBuffers {
     this.wakeAll();
   }
 
+  private ended(): boolean {
+    return Atomics.load(this.control, STOP) !== 0 || Atomics.load(this.control, FAILED) !== 0;
+  }
+
   /**
    * Wait until control[slot] may have changed from `value`: first spin for up to SPIN_MS (the
    * other threads usually arrive within a millisecond or two, and a thread asleep in Atomics.wait
@@ -191,7 +198,14 @@ export class StepBuffers {
     }
   }
 
+  /**
+   * After STOP or FAILED is set: move GO and GENERATION on, so that a thread about to sleep on
+   * either value does not sleep (Atomics.wait returns at once when the value has changed; a
+   * notify alone would be lost on a thread that has checked the flags but not yet gone to sleep).
+   */
   private wakeAll(): void {
+    Atomics.add(this.control, GO, 1);
+    Atomics.add(this.control, GENERATION, 1);
     Atomics.notify(this.control, GO);
     Atomics.notify(this.control, GENERATION);
   }
