@@ -86,6 +86,8 @@ async function main(): Promise<void> {
     return;
   }
   parentPort!.postMessage({type: 'ready'});
+  // However this thread ends (an error nobody caught included), thread 0 must not wait for it.
+  process.on('exit', () => buffers.fail(init.thread));
   try {
     runSteps(init, step, buffers);
   } catch (err) {

@@ -126,6 +126,11 @@ describeThreads('trainDecoder / trainAutoencoder with threads (wasm)', () => {
     }
   });
 
+  it('throws when a worker thread exits without a word, instead of waiting for it', async () => {
+    await expect(decoderRun(2, {replica: replica({exitOnCall: 2})}))
+      .rejects.toThrow(/trainDecoder: worker thread 1 stopped without reporting why \(it exited\)/);
+  });
+
   it('throws when the replica does not match: its export, its variables, its backend', async () => {
     await expect(decoderRun(2, {replica: {module: FIXTURE, export: 'createNothing'}}))
       .rejects.toThrow(/trainDecoder: worker thread 1 could not start .*has no function export 'createNothing'/);

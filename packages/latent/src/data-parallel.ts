@@ -243,7 +243,7 @@ export class DataParallel {
   private failure(): Error {
     const thread = this.buffers.failedThread();
     const msg = thread > 0 ? receiveMessageOnPort(this.errorPorts[thread - 1]) : undefined;
-    if (!msg) return new InternalError(`${this.where}: a worker thread stopped without reporting why`);
+    if (!msg) return new InternalError(`${this.where}: worker thread ${thread} stopped without reporting why (it exited)`);
     const err = errorFromMessage(msg.message as ErrorMessage);
     err.message = `${this.where}: worker thread ${thread}: ${err.message}`;
     return err;

@@ -46,7 +46,8 @@ function createTinyEncoder(seed) {
 
 /**
  * The replica recipe's function: the backend, then the pair with other initial values than the
- * caller's (the worker copies the caller's). `failOnCall`: the decoder throws on that call.
+ * caller's (the worker copies the caller's). `failOnCall`: the decoder throws on that call;
+ * `exitOnCall`: the thread exits there without a word.
  */
 async function createTinyReplica(backend, options = {}) {
   await useBackend(backend);
@@ -56,6 +57,14 @@ async function createTinyReplica(backend, options = {}) {
     const apply = decoder.apply;
     decoder.apply = (z) => {
       if (++calls === options.failOnCall) throw new Error(`tiny replica: call ${calls} fails on purpose`);
+      return apply(z);
+    };
+  }
+  if (options.exitOnCall) {
+    let calls = 0;
+    const apply = decoder.apply;
+    decoder.apply = (z) => {
+      if (++calls === options.exitOnCall) process.exit(3);
       return apply(z);
     };
   }
