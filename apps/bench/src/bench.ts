@@ -8,8 +8,8 @@ import os from 'node:os';
 import {BACKEND_NAMES, isBackendInstalled, type BackendName} from '@encoderless/backends';
 import {writeJsonAtomic} from '@encoderless/report/node';
 import {BadBenchFlagError, BENCH_WORKLOADS, parseBenchFlags, type BenchOptions} from './bench-options';
-import {compareBenchResults, formatBenchResults, type BenchResults, type CeilingResult, type LatentTableResult,
-  type MemoryResult, type WorkloadResult} from './bench-report';
+import {compareBenchResults, formatBenchResults, parsePeerResult, type BenchResults, type CeilingResult, type LatentTableResult,
+  type MemoryResult, type PeerResult, type WorkloadResult} from './bench-report';
 import {runBenchJob, type BenchJob, type JobReport} from './run-bench-job';
 
 const MARK = '@@bench ';
@@ -40,7 +40,8 @@ function progress(text: string): void {
   process.stderr.write(`bench: ${text}\n`);
 }
 
-async function runBench(options: BenchOptions): Promise<BenchResults> {
+async function runBench(options: BenchOptions, peers: readonly PeerResult[]): Promise<BenchResults> {
+  const loadAtStart = os.loadavg()[0];
   const ceilings: CeilingResult[] = [], workloads: WorkloadResult[] = [], memory: MemoryResult[] = [];
   let latentTable: LatentTableResult[] = [];
   for (const backend of options.backends) {
@@ -50,7 +51,9 @@ async function runBench(options: BenchOptions): Promise<BenchResults> {
       progress(`skipping ${backend}: ${missing}`);
       ceilings.push({backend, status: 'skipped', note: missing});
       for (const model of options.models) {
-        for (const workload of BENCH_WORKLOADS) workloads.push({backend, model, workload, status: 'skipped', note: missing});
+        for (const threads of options.threads) {
+          for (const workload of BENCH_WORKLOADS) workloads.push({backend, model, workload, threads, status: 'skipped', note: missing});
+        }
       }
       continue;
     }
@@ -61,19 +64,21 @@ async function runBench(options: BenchOptions): Promise<BenchResults> {
       : {backend, status: c.killed ? 'timed out' : 'failed', ...(c.error ? {note: c.error} : {})});
     const budget = backend === 'cpu' ? options.cpuBudgetSeconds : options.budgetSeconds;
     for (const model of options.models) {
-      progress(`${backend}: ${model} (budget ${budget} s)`);
-      const {reports, killed, error} = await runWorker({
-        kind: 'model', backend, model, workloads: BENCH_WORKLOADS, runs: options.runs, batches: options.batches,
-        batchSize: options.batchSize, budgetSeconds: budget,
-      }, 2 * budget + 30); // a warm-up batch may overrun its share; the next workloads still get theirs
-      for (const r of reports) {
-        if (r.type === 'workload') workloads.push(r.workload);
-        if (r.type === 'memory') memory.push(r.memory);
-      }
-      for (const workload of BENCH_WORKLOADS) {
-        if (workloads.some((w) => w.backend === backend && w.model === model && w.workload === workload)) continue;
-        workloads.push({backend, model, workload, status: killed ? 'timed out' : 'failed',
-          note: killed ? `killed after ${2 * budget + 30} s (one batch did not finish)` : error ?? 'no result'});
+      for (const threads of options.threads) {
+        progress(`${backend}: ${model}, ${threads} thread(s) (budget ${budget} s)`);
+        const {reports, killed, error} = await runWorker({
+          kind: 'model', backend, model, threads, workloads: BENCH_WORKLOADS, runs: options.runs, batches: options.batches,
+          batchSize: options.batchSize, budgetSeconds: budget,
+        }, 2 * budget + 30); // a warm-up batch may overrun its share; the next workloads still get theirs
+        for (const r of reports) {
+          if (r.type === 'workload') workloads.push(r.workload);
+          if (r.type === 'memory') memory.push(r.memory);
+        }
+        for (const workload of BENCH_WORKLOADS) {
+          if (workloads.some((w) => w.backend === backend && w.model === model && w.workload === workload && w.threads === threads)) continue;
+          workloads.push({backend, model, workload, threads, status: killed ? 'timed out' : 'failed',
+            note: killed ? `killed after ${2 * budget + 30} s (one batch did not finish)` : error ?? 'no result'});
+        }
       }
     }
   }
@@ -82,14 +87,16 @@ async function runBench(options: BenchOptions): Promise<BenchResults> {
   latentTable = t.reports.flatMap((r) => (r.type === 'latent-table' ? [r.table] : []));
   const conv = new Map(ceilings.map((c) => [c.backend, c.conv2dGflops]));
   return {
-    version: 1, date: new Date().toISOString(), node: process.version,
-    cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown cpu'}`,
+    version: 2, date: new Date().toISOString(), node: process.version,
+    cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown cpu'}`, cores: os.availableParallelism(),
+    loadAverage: [loadAtStart, os.loadavg()[0]],
     batchSize: options.batchSize, runs: options.runs, ceilings,
     workloads: workloads.map((w) => {
       const ceiling = conv.get(w.backend);
-      return w.gflops !== undefined && ceiling ? {...w, ceilingRatio: w.gflops / ceiling} : w;
+      // The ceiling is one thread's: N threads have N of them.
+      return w.gflops !== undefined && ceiling ? {...w, ceilingRatio: w.gflops / (ceiling * (w.threads ?? 1))} : w;
     }),
-    memory, latentTable,
+    memory, latentTable, ...(peers.length ? {peers} : {}),
   };
 }
 
@@ -109,7 +116,14 @@ async function main(argv: readonly string[]): Promise<number> {
     throw err;
   }
   const previous = options.compare ? JSON.parse(readFileSync(options.compare, 'utf8')) as BenchResults : undefined;
-  const results = await runBench(options);
+  let peers: PeerResult[];
+  try {
+    peers = options.peers.map((file) => parsePeerResult(readFileSync(file, 'utf8'), file));
+  } catch (err) {
+    console.error((err as Error).message);
+    return 2;
+  }
+  const results = await runBench(options, peers);
   console.log(formatBenchResults(results));
   if (options.out) {
     await writeJsonAtomic(options.out, results);
