@@ -9,7 +9,7 @@ export type {Module, ApplyOptions, LayersModelLike} from './module';
 export {entryLosses, sampleLosses, reduceLoss} from './reconstruction-loss';
 export type {ReconstructionLoss, LossReduction} from './reconstruction-loss';
 export type {EpochReport, EpochLoopOptions} from './epoch-loop';
-export type {ThreadsOptions, ReplicaRecipe} from './data-parallel';
+export type {ThreadsOptions, ReplicaRecipe} from './threads-options';
 export {trainDecoder} from './train-decoder';
 export type {TrainDecoderOptions, TrainDecoderResult} from './train-decoder';
 export {fitRepresentations, samplewiseLoss, reconstructionError} from './fit-representations';

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {Adam, type AdamOptions} from './adam';
 import {checkData, checkOutputShape, checkOutputShapeOnce, entriesPerSample} from './check-data';
-import {checkThreads, DataParallel, type ThreadsOptions} from './data-parallel';
+import {startDataParallel} from './start-data-parallel';
+import {checkThreads, type ThreadsOptions} from './threads-options';
 import {checkEpochOptions, runEpochs, type EpochLoopOptions, type EpochReport} from './epoch-loop';
 import {BadDataError} from './latent-errors';
 import type {Module} from './module';
@@ -53,7 +54,7 @@ export async function trainAutoencoder(options: TrainAutoencoderOptions): Promis
   const check = checkOutputShapeOnce(where);
 
   if (threads > 1) {
-    const parallel = await DataParallel.start({
+    const parallel = await startDataParallel({
       where, threads, replica: options.replica!, modules: {decoder, encoder}, optimizer, data, batchSize, rowDim: 0, check,
       spec: {task: 'autoencoder', loss, reduction, training, frozen: freezeDecoder, sampleShape: data.shape.slice(1)},
     });

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {Adam, type AdamOptions} from './adam';
 import {checkData, checkOutputShapeOnce, entriesPerSample} from './check-data';
-import {checkThreads, DataParallel, type ThreadsOptions} from './data-parallel';
+import {startDataParallel} from './start-data-parallel';
+import {checkThreads, type ThreadsOptions} from './threads-options';
 import {checkEpochOptions, runEpochs, type EpochLoopOptions, type EpochReport} from './epoch-loop';
 import {BadConfigError, BadDataError} from './latent-errors';
 import type {LatentTable} from './latent-table';
@@ -67,7 +68,7 @@ export async function trainDecoder(options: TrainDecoderOptions): Promise<TrainD
   const check = checkOutputShapeOnce(where);
 
   if (threads > 1) {
-    const parallel = await DataParallel.start({
+    const parallel = await startDataParallel({
       where, threads, replica: options.replica!, modules: {decoder}, ...(optimizer ? {optimizer} : {}), data, batchSize, rowDim: m, check,
       spec: {task: 'decoder', loss, reduction, training, frozen: weights === false, sampleShape: data.shape.slice(1)},
     });
