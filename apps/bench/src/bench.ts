@@ -1,30 +1,31 @@
-#!/usr/bin/env node
 // Throughput of the model zoo on every installed backend. Each (backend, model) runs in its own
 // worker process: its peak memory is its own, and a backend too slow for a model (cpu on the
-// conv nets) is killed at its time budget and reported as "timed out".
+// conv nets) is killed at its time budget and reported as "timed out". The command line is
+// `encoderless bench` (apps/repro), which parses the flags with the runner's one parser.
 import {spawn} from 'node:child_process';
-import {readFileSync} from 'node:fs';
 import os from 'node:os';
+import {join} from 'node:path';
 import {BACKEND_NAMES, isBackendInstalled, type BackendName} from '@encoderless/backends';
-import {writeJsonAtomic} from '@encoderless/report';
-import {BadBenchFlagError, BENCH_WORKLOADS, parseBenchFlags, type BenchOptions} from './bench-options';
-import {compareBenchResults, formatBenchResults, type BenchResults, type CeilingResult, type LatentTableResult,
-  type MemoryResult, type WorkloadResult} from './bench-report';
-import {runBenchJob, type BenchJob, type JobReport} from './run-bench-job';
+import {BENCH_WORKLOADS, type BenchOptions} from './bench-options';
+import type {BenchResults, CeilingResult, LatentTableResult, MemoryResult, WorkloadResult} from './bench-report';
+import type {BenchJob, JobReport} from './run-bench-job';
 
-const MARK = '@@bench ';
+/** Prefix of a worker's report lines on stdout (anything else there is the worker's own output). */
+export const BENCH_MARK = '@@bench ';
 
 /** Run a job in a child process; resolves with its reports, and whether it was killed at `seconds`. */
 function runWorker(job: BenchJob, seconds: number): Promise<{reports: JobReport[]; killed: boolean; error?: string}> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [__filename, '--worker', JSON.stringify(job)], {stdio: ['ignore', 'pipe', 'pipe']});
+    // The worker is compiled JavaScript: from the TypeScript sources (under jest) use the build.
+    const script = __filename.endsWith('.ts') ? join(__dirname, '..', 'dist', 'bench-worker.js') : join(__dirname, 'bench-worker.js');
+    const child = spawn(process.execPath, [script, JSON.stringify(job)], {stdio: ['ignore', 'pipe', 'pipe']});
     const reports: JobReport[] = [];
     let buffer = '', stderr = '', killed = false;
     child.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       const lines = buffer.split('\n');
       buffer = lines.pop() ?? '';
-      for (const line of lines) if (line.startsWith(MARK)) reports.push(JSON.parse(line.slice(MARK.length)) as JobReport);
+      for (const line of lines) if (line.startsWith(BENCH_MARK)) reports.push(JSON.parse(line.slice(BENCH_MARK.length)) as JobReport);
     });
     child.stderr.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-2000); });
     const timer = setTimeout(() => { killed = true; child.kill('SIGKILL'); }, seconds * 1000);
@@ -36,11 +37,11 @@ function runWorker(job: BenchJob, seconds: number): Promise<{reports: JobReport[
   });
 }
 
-function progress(text: string): void {
-  process.stderr.write(`bench: ${text}\n`);
-}
-
-async function runBench(options: BenchOptions): Promise<BenchResults> {
+/**
+ * Measure every (backend, model, workload) the options name, each model in its own process;
+ * `progress` gets a line as each starts.
+ */
+export async function runBench(options: BenchOptions, progress: (text: string) => void): Promise<BenchResults> {
   const ceilings: CeilingResult[] = [], workloads: WorkloadResult[] = [], memory: MemoryResult[] = [];
   let latentTable: LatentTableResult[] = [];
   for (const backend of options.backends) {
@@ -92,34 +93,3 @@ async function runBench(options: BenchOptions): Promise<BenchResults> {
     memory, latentTable,
   };
 }
-
-async function main(argv: readonly string[]): Promise<number> {
-  if (argv[0] === '--worker') {
-    await runBenchJob(JSON.parse(argv[1]) as BenchJob, (r) => process.stdout.write(`${MARK}${JSON.stringify(r)}\n`));
-    return 0;
-  }
-  let options: BenchOptions;
-  try {
-    options = parseBenchFlags(argv);
-  } catch (err) {
-    if (err instanceof BadBenchFlagError) {
-      console.error(err.message);
-      return 2;
-    }
-    throw err;
-  }
-  const previous = options.compare ? JSON.parse(readFileSync(options.compare, 'utf8')) as BenchResults : undefined;
-  const results = await runBench(options);
-  console.log(formatBenchResults(results));
-  if (options.out) {
-    await writeJsonAtomic(options.out, results);
-    progress(`wrote ${options.out}`);
-  }
-  if (previous) console.log(`\n${compareBenchResults(results, previous)}`);
-  return 0;
-}
-
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
