@@ -165,15 +165,18 @@ export async function runExperiment(experiment: AnyExperiment, run: ResolvedRun,
       },
     });
     progress.done();
-    const missing = plan.filter((j) => !points.has(j.key));
+    // Other shards may have finished meanwhile: whichever process sees the whole sweep last assembles it.
+    const all = shard ? readPoints(experiment, dir, record, plan) : points;
+    const missing = plan.filter((j) => !all.has(j.key));
     if (missing.length > 0) {
       log(`shard ${shard!.index}/${shard!.count} done; ${missing.length} of ${plan.length} points are still to come from other shards: ` +
         `run \`encoderless report --out ${out}\` when every shard has finished`);
       return;
     }
     const wallSeconds = (performance.now() - started) / 1000;
-    const written = await assembleOutputs(experiment, dir, record, points, plan,
-      {wallSeconds, ...(doneBefore > 0 ? {resumed: {done: doneBefore, of: mine.length}} : {})});
+    // A shard's wall time is not the sweep's: its report gives the compute time only.
+    const written = await assembleOutputs(experiment, dir, record, all, plan, shard ? {}
+      : {wallSeconds, ...(doneBefore > 0 ? {resumed: {done: doneBefore, of: mine.length}} : {})});
     log(`done in ${wallSeconds.toFixed(0)} s: ${written.map((f) => `${out}/${f}`).join(', ')}`);
   } finally {
     await lock.release();
