@@ -35,6 +35,9 @@ export const PROTOCOL_KNOBS = {
 
 export type ProtocolSettings = ConfigOf<typeof PROTOCOL_KNOBS>;
 
+/** Every experiment's seed: within 2^31 so that the seeds derived from it stay exact integers. */
+export const SEED_KNOB = {kind: 'integer', min: 0, max: 2_147_483_647, help: 'seed of everything random'} as const;
+
 /**
  * Inference follows training's batch and row optimizer unless its own flags are given: the
  * runners always fitted test rows with the training rows' settings.

@@ -1,5 +1,5 @@
 import type {ConfigOf, Coupling, Knobs} from '../../flags/knobs';
-import {inferenceDefaults, INFERENCE_COUPLINGS, ONE_WEIGHT_RATE, PROTOCOL_KNOBS} from '../../protocol/protocol-knobs';
+import {inferenceDefaults, INFERENCE_COUPLINGS, ONE_WEIGHT_RATE, PROTOCOL_KNOBS, SEED_KNOB} from '../../protocol/protocol-knobs';
 
 /** The paper's four CIFAR-10 models (Appendix A): a decoder alone, or an autoencoder, per variant. */
 export const CIFAR_MODELS = ['decoder_1x1', 'autoencoder_1x1', 'decoder_4x4', 'autoencoder_4x4'] as const;
@@ -23,7 +23,7 @@ export const CIFAR_KNOBS = {
     'or a .tar.gz of either; default: the binary release, downloaded once and cached'},
   resize: {kind: 'boolean', help: 'image folders: resize images that are not 32×32 (and count them) instead of stopping'},
   skipCorrupt: {kind: 'boolean', help: 'image folders: skip (and count) files that do not decode instead of stopping'},
-  seed: {kind: 'integer', min: 0, max: 2_147_483_647, help: 'seed of everything random'},
+  seed: SEED_KNOB,
 } as const satisfies Knobs;
 
 export type CifarConfig = ConfigOf<typeof CIFAR_KNOBS>;

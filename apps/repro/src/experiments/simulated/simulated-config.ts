@@ -2,7 +2,7 @@ import {totalmem} from 'node:os';
 import {BadConfigError} from '@encoderless/errors';
 import {samplesForDecoderLoad} from '@encoderless/load';
 import type {ConfigOf, Coupling, Knobs} from '../../flags/knobs';
-import {inferenceDefaults, INFERENCE_COUPLINGS, PROTOCOL_KNOBS} from '../../protocol/protocol-knobs';
+import {inferenceDefaults, INFERENCE_COUPLINGS, PROTOCOL_KNOBS, SEED_KNOB} from '../../protocol/protocol-knobs';
 
 /** Every knob of the simulated experiment (paper Section 3.3). Defaults (the `full` preset): the paper's. */
 export const SIMULATED_KNOBS = {
@@ -16,7 +16,7 @@ export const SIMULATED_KNOBS = {
   epochs: {kind: 'integer', min: 1, max: 1_000_000, help: 'epochs of the decoder alone, and of the encoder on the frozen decoder'},
   autoencoderEpochs: {kind: 'integer', min: 1, max: 1_000_000, help: 'epochs of the autoencoder from scratch (the paper: twice the decoder\'s)'},
   ...PROTOCOL_KNOBS,
-  seed: {kind: 'integer', min: 0, max: 2_147_483_647, help: 'seed of everything random'},
+  seed: SEED_KNOB,
 } as const satisfies Knobs;
 
 export type SimulatedConfig = ConfigOf<typeof SIMULATED_KNOBS>;
