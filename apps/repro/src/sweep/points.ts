@@ -2,7 +2,7 @@ import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {BadDataFileError} from '@encoderless/errors';
 import {writeJsonAtomic} from '@encoderless/report';
-import {onPath} from './fs-errors';
+import {fileSystemError, onPath} from './fs-errors';
 
 /** The first field of every point file: what wrote it, so a folder's own files can be told from others. */
 export const POINT_FORMAT = 'encoderless-point/1';
@@ -53,9 +53,14 @@ export function readPoint<R>(dir: string, expected: {experiment: string; key: st
   checkRecord: (record: unknown) => string | undefined): readonly R[] | undefined {
   const path = pointPath(dir, expected.key);
   if (!existsSync(path)) return undefined;
-  let value: unknown;
+  let text: string, value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw fileSystemError(err, path, '--out');
+  }
+  try {
+    value = JSON.parse(text);
   } catch (err) {
     throw new BadDataFileError(`${path}: not valid JSON (${(err as Error).message}); delete it to recompute that point`, path, {cause: err});
   }

@@ -5,7 +5,7 @@ import {dirname, join, resolve, sep} from 'node:path';
 import {BadConfigError, BadDataFileError} from '@encoderless/errors';
 import {writeJsonAtomic} from '@encoderless/report';
 import type {DataIdentity} from './experiment';
-import {onPath} from './fs-errors';
+import {fileSystemError, onPath} from './fs-errors';
 import {listOwnPoints, pointPath} from './points';
 import {LOCK_DIR} from './run-lock';
 
@@ -103,7 +103,12 @@ export type FolderState =
 
 export function inspectFolder(dir: string): FolderState {
   if (!existsSync(dir)) return {kind: 'empty'};
-  const entries = readdirSync(dir).filter((e) => e !== LOCK_DIR);
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).filter((e) => e !== LOCK_DIR);
+  } catch (err) {
+    throw fileSystemError(err, dir, '--out');
+  }
   if (entries.length === 0) return {kind: 'empty'};
   const configPath = join(dir, 'config.json');
   if (!entries.includes('config.json')) {
