@@ -212,30 +212,39 @@ describe('workers and output', () => {
 });
 
 describe('interruption and concurrency', () => {
-  const reference = join(fresh(), 'run');
-  const args = (out: string, ...extra: string[]) => ['simulated', '--sizes', '6,9,12,15', '--epochs', '40', '--data-dim', '60', '--latent-dim', '6',
-    '--test-samples', '8', '--jobs', '1', '--out', out, ...extra];
-  beforeAll(async () => { await main(args(reference), () => {}); }, 60_000);
+  const reference = join(fresh(), 'run'), longReference = join(fresh(), 'run');
+  const sweep = (epochs: string) => (out: string, ...extra: string[]) => ['simulated', '--sizes', '6,9,12,15', '--epochs', epochs,
+    '--data-dim', '60', '--latent-dim', '6', '--test-samples', '8', '--jobs', '1', '--out', out, ...extra];
+  const args = sweep('40');
+  // Long enough (about 3 s) that the run is still going when its first point lands, even on a busy machine.
+  const longArgs = sweep('120');
+  beforeAll(async () => {
+    await main(args(reference), () => {});
+    await main(longArgs(longReference), () => {});
+  }, 60_000);
 
   it('killed (SIGKILL) after its first point, then --resume: the stale lock is taken over and results.json is identical', async () => {
     const out = join(fresh(), 'run');
-    const child = spawn(process.execPath, [CLI, ...args(out)], {stdio: 'ignore', env: withoutBackendVariable()});
+    const child = spawn(process.execPath, [CLI, ...longArgs(out)], {stdio: 'ignore', env: withoutBackendVariable()});
+    let killedAfter = 0;
     await new Promise<void>((resolve) => {
       const poll = setInterval(() => {
         if (existsSync(join(out, 'points')) && readdirSync(join(out, 'points')).some((f) => f.endsWith('.json'))) {
           clearInterval(poll);
           child.kill('SIGKILL');
+          killedAfter = readdirSync(join(out, 'points')).filter((f) => f.endsWith('.json')).length;
           resolve();
         }
-      }, 20);
+      }, 10);
     });
     await new Promise((resolve) => child.on('exit', resolve));
     expect(existsSync(join(out, 'results.json'))).toBe(false);
+    expect(killedAfter).toBeLessThan(8);
     const lines: string[] = [];
-    await main([...args(out), '--resume'], (l) => lines.push(l));
+    await main([...longArgs(out), '--resume'], (l) => lines.push(l));
     expect(lines.join('\n')).toMatch(/took over a stale lock of .*: process \d+ \(encoderless simulated, started .*\) is no longer running/);
     expect(lines.join('\n')).toMatch(/resuming: [1-7] of 8 jobs already done/);
-    expect(readFileSync(join(out, 'results.json'), 'utf8')).toBe(readFileSync(join(reference, 'results.json'), 'utf8'));
+    expect(readFileSync(join(out, 'results.json'), 'utf8')).toBe(readFileSync(join(longReference, 'results.json'), 'utf8'));
   }, 60_000);
 
   it('two runs with different seeds on one folder cannot mix: one is refused, results.json is one seed\'s', async () => {
