@@ -1,30 +1,31 @@
-#!/usr/bin/env node
 // Throughput of the model zoo on every installed backend. Each (backend, model) runs in its own
 // worker process: its peak memory is its own, and a backend too slow for a model (cpu on the
-// conv nets) is killed at its time budget and reported as "timed out".
+// conv nets) is killed at its time budget and reported as "timed out". The command line is
+// `encoderless bench` (apps/repro), which parses the flags with the runner's one parser.
 import {spawn} from 'node:child_process';
-import {readFileSync} from 'node:fs';
 import os from 'node:os';
+import {join} from 'node:path';
 import {BACKEND_NAMES, isBackendInstalled, type BackendName} from '@encoderless/backends';
-import {writeJsonAtomic} from '@encoderless/report/node';
-import {BadBenchFlagError, BENCH_WORKLOADS, parseBenchFlags, type BenchOptions} from './bench-options';
-import {compareBenchResults, formatBenchResults, parsePeerResult, type BenchResults, type CeilingResult, type LatentTableResult,
-  type MemoryResult, type PeerResult, type WorkloadResult} from './bench-report';
-import {runBenchJob, type BenchJob, type JobReport} from './run-bench-job';
+import {BENCH_WORKLOADS, type BenchOptions} from './bench-options';
+import type {BenchResults, CeilingResult, LatentTableResult, MemoryResult, PeerResult, WorkloadResult} from './bench-report';
+import type {BenchJob, JobReport} from './run-bench-job';
 
-const MARK = '@@bench ';
+/** Prefix of a worker's report lines on stdout (anything else there is the worker's own output). */
+export const BENCH_MARK = '@@bench ';
 
 /** Run a job in a child process; resolves with its reports, and whether it was killed at `seconds`. */
 function runWorker(job: BenchJob, seconds: number): Promise<{reports: JobReport[]; killed: boolean; error?: string}> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [__filename, '--worker', JSON.stringify(job)], {stdio: ['ignore', 'pipe', 'pipe']});
+    // The worker is compiled JavaScript: from the TypeScript sources (under jest) use the build.
+    const script = __filename.endsWith('.ts') ? join(__dirname, '..', 'dist', 'bench-worker.js') : join(__dirname, 'bench-worker.js');
+    const child = spawn(process.execPath, [script, JSON.stringify(job)], {stdio: ['ignore', 'pipe', 'pipe']});
     const reports: JobReport[] = [];
     let buffer = '', stderr = '', killed = false;
     child.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       const lines = buffer.split('\n');
       buffer = lines.pop() ?? '';
-      for (const line of lines) if (line.startsWith(MARK)) reports.push(JSON.parse(line.slice(MARK.length)) as JobReport);
+      for (const line of lines) if (line.startsWith(BENCH_MARK)) reports.push(JSON.parse(line.slice(BENCH_MARK.length)) as JobReport);
     });
     child.stderr.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-2000); });
     const timer = setTimeout(() => { killed = true; child.kill('SIGKILL'); }, seconds * 1000);
@@ -36,11 +37,13 @@ function runWorker(job: BenchJob, seconds: number): Promise<{reports: JobReport[
   });
 }
 
-function progress(text: string): void {
-  process.stderr.write(`bench: ${text}\n`);
-}
-
-async function runBench(options: BenchOptions, peers: readonly PeerResult[]): Promise<BenchResults> {
+/**
+ * Measure every (backend, model, thread count, workload) the options name, each model and
+ * thread count in its own process; `progress` gets a line as each starts. `peers`: the PyTorch
+ * peer's results (`parsePeerResult`), kept in the results for the ratios.
+ */
+export async function runBench(options: BenchOptions, progress: (text: string) => void,
+  peers: readonly PeerResult[] = []): Promise<BenchResults> {
   const loadAtStart = os.loadavg()[0];
   const ceilings: CeilingResult[] = [], workloads: WorkloadResult[] = [], memory: MemoryResult[] = [];
   let latentTable: LatentTableResult[] = [];
@@ -99,41 +102,3 @@ async function runBench(options: BenchOptions, peers: readonly PeerResult[]): Pr
     memory, latentTable, ...(peers.length ? {peers} : {}),
   };
 }
-
-async function main(argv: readonly string[]): Promise<number> {
-  if (argv[0] === '--worker') {
-    await runBenchJob(JSON.parse(argv[1]) as BenchJob, (r) => process.stdout.write(`${MARK}${JSON.stringify(r)}\n`));
-    return 0;
-  }
-  let options: BenchOptions;
-  try {
-    options = parseBenchFlags(argv);
-  } catch (err) {
-    if (err instanceof BadBenchFlagError) {
-      console.error(err.message);
-      return 2;
-    }
-    throw err;
-  }
-  const previous = options.compare ? JSON.parse(readFileSync(options.compare, 'utf8')) as BenchResults : undefined;
-  let peers: PeerResult[];
-  try {
-    peers = options.peers.map((file) => parsePeerResult(readFileSync(file, 'utf8'), file));
-  } catch (err) {
-    console.error((err as Error).message);
-    return 2;
-  }
-  const results = await runBench(options, peers);
-  console.log(formatBenchResults(results));
-  if (options.out) {
-    await writeJsonAtomic(options.out, results);
-    progress(`wrote ${options.out}`);
-  }
-  if (previous) console.log(`\n${compareBenchResults(results, previous)}`);
-  return 0;
-}
-
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});

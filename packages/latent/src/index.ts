@@ -18,4 +18,5 @@ export {trainAutoencoder, trainEncoderOnRows, encodeAll} from './train-autoencod
 export type {TrainAutoencoderOptions, TrainAutoencoderResult, TrainEncoderOnRowsOptions} from './train-autoencoder';
 export {unitCorrelations, meanAbsUnitCorrelation, flattenedCorrelation} from './unit-correlation';
 export {BadConfigError, BadDataError, InternalError} from './latent-errors';
+export {sha256Hex} from './sha256';
 export {encodeLatentTable, decodeLatentTable} from './latent-table-file';
