@@ -1,11 +1,13 @@
-import {compareBenchResults, formatBenchResults, median, type BenchResults} from './bench-report';
+import {compareBenchResults, formatBenchResults, median, parsePeerResult, scalingEfficiency, type BenchResults} from './bench-report';
 
 const results = (samplesPerSecond: number): BenchResults => ({
-  version: 1, date: '2026-01-01T00:00:00.000Z', node: 'v20', cpus: '2 × test', batchSize: 32, runs: 3,
+  version: 2, date: '2026-01-01T00:00:00.000Z', node: 'v20', cpus: '2 × test', cores: 2, loadAverage: [0.5, 1.5], batchSize: 32, runs: 3,
   ceilings: [{backend: 'wasm', status: 'ok', matmulGflops: 20, conv2dGflops: 16}],
   workloads: [
     {backend: 'wasm', model: 'mnist', workload: 'train', status: 'ok', samplesPerSecond, runs: [samplesPerSecond],
       flopsPerSample: 40e6, gflops: (40e6 * samplesPerSecond) / 1e9, ceilingRatio: (40e6 * samplesPerSecond) / 1e9 / 16},
+    {backend: 'wasm', model: 'mnist', workload: 'train', threads: 2, status: 'ok', samplesPerSecond: 1.7 * samplesPerSecond,
+      runs: [1.7 * samplesPerSecond]},
     {backend: 'cpu', model: 'cifar-1x1', workload: 'train', status: 'timed out', note: 'one batch took 90 s'},
   ],
   memory: [{backend: 'wasm', model: 'mnist', peakRssMB: 150, wasmHeapMB: 64, tfTensors: 12, tfMB: 1}],
@@ -21,17 +23,43 @@ describe('median', () => {
 });
 
 describe('formatBenchResults', () => {
-  it('prints samples/s, GFLOP/s and the share of the conv2d ceiling, or the status', () => {
+  it('prints threads, samples/s, scaling, GFLOP/s and the share of the conv2d ceiling, or the status; cores and load', () => {
     const text = formatBenchResults(results(300));
-    expect(text).toMatch(/\| wasm +\| mnist +\| train +\| 300 +\| +1 \| +40 \| +12 \| 75% /);
-    expect(text).toMatch(/\| cpu +\| cifar-1x1 \| train +\| timed out \|/);
+    expect(text).toMatch(/\| wasm +\| mnist +\| train +\| +1 \| 300 +\| +\| +1 \| +40 \| +12 \| 75% /);
+    // 510 samples/s at 2 threads against 300 at one: 510 / (2·300) = 85%.
+    expect(text).toMatch(/\| wasm +\| mnist +\| train +\| +2 \| 510 +\| 85% +\|/);
+    expect(text).toMatch(/\| cpu +\| cifar-1x1 \| train +\| +1 \| timed out \|/);
+    expect(text).toMatch(/2 cores \(2 × test\).*load average 0\.5 at the start, 1\.5 at the end/);
+  });
+  it('scalingEfficiency: N threads against one, undefined without a one-thread result', () => {
+    const r = results(300);
+    expect(scalingEfficiency(r, r.workloads[1])).toBeCloseTo(0.85, 12);
+    expect(scalingEfficiency(r, r.workloads[2])).toBeUndefined();
+  });
+  it('with --peer: our MNIST steps beside PyTorch\'s at the same thread count, as ratios', () => {
+    const peer = parsePeerResult('{"threads": 2, "batch": 32, "fast": {"train": 425, "autoencoder": 300}, ' +
+      '"native": {"train": 80, "autoencoder": 70}}\n', 'peer2.json');
+    const text = formatBenchResults({...results(300), peers: [peer]});
+    expect(text).toMatch(/### PyTorch peer/);
+    // 510 / 425 = 1.20; the autoencoder did not run at 2 threads.
+    expect(text).toMatch(/\| wasm +\| +2 \| train +\| 510 +\| +425 \| +80 \| 1\.20× +\|/);
+    expect(text).toMatch(/\| – +\| +2 \| autoencoder \| not run +\| +300 \| +70 \| – +\|/);
+  });
+});
+
+describe('parsePeerResult', () => {
+  it('throws when the file holds no JSON or another shape, naming the file', () => {
+    expect(() => parsePeerResult('Traceback (most recent call last):', 'p.json')).toThrow(/p\.json holds no JSON line/);
+    expect(() => parsePeerResult('{"threads": 2, "fast": {"train": 1}}', 'p.json'))
+      .toThrow(/p\.json is not a pytorch-peer\.py result: expected \{threads, batch, fast/);
   });
 });
 
 describe('compareBenchResults', () => {
   it('prints new/old samples/s ratios matched by backend, model and step', () => {
     const text = compareBenchResults(results(300), results(30));
-    expect(text).toMatch(/\| wasm +\| mnist +\| train +\| 30 +\| 300 +\| 10\.00× +\|/);
-    expect(text).toMatch(/\| cpu +\| cifar-1x1 \| train +\| timed out +\| timed out +\| – +\|/);
+    expect(text).toMatch(/\| wasm +\| mnist +\| train +\| +1 \| 30 +\| 300 +\| 10\.00× +\|/);
+    expect(text).toMatch(/\| wasm +\| mnist +\| train +\| +2 \| 51 +\| 510 +\| 10\.00× +\|/);
+    expect(text).toMatch(/\| cpu +\| cifar-1x1 \| train +\| +1 \| timed out +\| timed out +\| – +\|/);
   });
 });

@@ -1,3 +1,4 @@
+import {useBackend} from '@encoderless/backends';
 import {
   createCifarDecoder, createCifarEncoder, createLinearEncoder, createMnistDecoder, createMnistEncoder,
   createSparseDecoder, type Model,
@@ -33,4 +34,13 @@ export function createZooPair(model: BenchModel): ZooPair {
       };
     }
   }
+}
+
+/**
+ * The replica recipe's function for `threads` > 1: each worker thread selects the backend and
+ * builds its own copy of the pair (the trainer copies the weights in).
+ */
+export async function createBenchReplica(backend: string, model: BenchModel): Promise<ZooPair> {
+  await useBackend(backend);
+  return createZooPair(model);
 }

@@ -1,6 +1,7 @@
+import {join} from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import {useBackend} from '@encoderless/backends';
-import {createLatentTable, trainAutoencoder, trainDecoder} from '@encoderless/latent';
+import {createLatentTable, trainAutoencoder, trainDecoder, type EpochReport, type ReplicaRecipe} from '@encoderless/latent';
 import type {Model} from '@encoderless/models';
 import {createRandom} from '@encoderless/random';
 import type {BenchModel, BenchWorkload} from './bench-options';
@@ -13,7 +14,7 @@ import {countKernelFlops, stepFlops, type KernelRecord} from './count-flops';
 export type BenchJob =
   | {readonly kind: 'ceilings'; readonly backend: string}
   | {
-    readonly kind: 'model'; readonly backend: string; readonly model: BenchModel;
+    readonly kind: 'model'; readonly backend: string; readonly model: BenchModel; readonly threads: number;
     readonly workloads: readonly BenchWorkload[]; readonly runs: number; readonly batches: number;
     readonly batchSize: number; readonly budgetSeconds: number;
   }
@@ -62,30 +63,42 @@ async function forwardFlopsPerSample(model: Model): Promise<number> {
   }
 }
 
+/** How one run of a workload trains: its model, data and thread count, and when to stop. */
+interface RunSettings {
+  readonly decoder: Model;
+  readonly encoder: Model;
+  readonly data: tf.Tensor;
+  readonly batchSize: number;
+  readonly epochs: number;
+  readonly threads: number;
+  readonly replica: ReplicaRecipe;
+  readonly onEpoch: (report: EpochReport) => void;
+  readonly shouldStop: () => boolean;
+}
+
 /**
- * Seconds of one pass over `data` (its batches) with the trainer of `workload`: `train` moves
- * the decoder's weights and the rows (trainDecoder), `infer` the rows alone through the frozen
- * decoder in inference mode (what fitRepresentations runs at test time), `autoencoder` trains
- * encoder and decoder end to end (trainAutoencoder).
+ * Train `epochs` passes over `data` (its batches) in ONE call of the trainer of `workload`:
+ * `train` moves the decoder's weights and the rows (trainDecoder), `infer` the rows alone through
+ * the frozen decoder in inference mode (what fitRepresentations runs at test time),
+ * `autoencoder` trains encoder and decoder end to end (trainAutoencoder). One call, so that a
+ * run on several threads starts its workers once and the epochs after the first time warm ones.
  */
-async function runOnce(workload: BenchWorkload, decoder: Model, encoder: Model, data: tf.Tensor, batchSize: number, seed: number): Promise<number> {
-  const n = data.shape[0];
+async function runEpochsOf(workload: BenchWorkload, s: RunSettings): Promise<void> {
+  const common = {data: s.data, epochs: s.epochs, batchSize: s.batchSize, seed: 1, threads: s.threads, replica: s.replica,
+    onEpoch: s.onEpoch, shouldStop: s.shouldStop};
   if (workload === 'autoencoder') {
-    const {history, optimizer} = await trainAutoencoder({encoder, decoder, data, epochs: 1, batchSize, seed});
+    const {optimizer} = await trainAutoencoder({encoder: s.encoder, decoder: s.decoder, ...common});
     optimizer.dispose();
-    return history[0].seconds;
+    return;
   }
-  const table = createLatentTable({size: n, dim: decoder.inputShape[0], seed});
+  const table = createLatentTable({size: s.data.shape[0], dim: s.decoder.inputShape[0], seed: 1});
   const frozen = workload === 'infer';
-  const {history, optimizer} = await trainDecoder({
-    decoder, data, table, epochs: 1, batchSize, seed, ...(frozen ? {weights: false, training: false} : {}),
-  });
+  const {optimizer} = await trainDecoder({decoder: s.decoder, table, ...common, ...(frozen ? {weights: false, training: false} : {})});
   optimizer?.dispose();
-  return history[0].seconds;
 }
 
 async function measureModel(job: Extract<BenchJob, {kind: 'model'}>, report: (r: JobReport) => void): Promise<void> {
-  const {backend, model, runs, batches, batchSize} = job;
+  const {backend, model, threads, runs, batches, batchSize} = job;
   const {decoder, encoder} = createZooPair(model);
   const decoderFlops = await forwardFlopsPerSample(decoder);
   const encoderFlops = await forwardFlopsPerSample(encoder);
@@ -93,27 +106,39 @@ async function measureModel(job: Extract<BenchJob, {kind: 'model'}>, report: (r:
   // Targets in [0, 1): what the sigmoid decoders produce; the ReLU one is as happy with them.
   const data = tf.randomUniform([n, ...decoder.outputShape], 0, 1, 'float32', 1);
   const warmData = tf.slice(data, 0, batchSize);
+  // Worker threads build their copies of the pair with the same function (compiled: dist/bench-zoo.js).
+  const replica: ReplicaRecipe = {module: join(__dirname, 'bench-zoo'), export: 'createBenchReplica', args: [backend, model]};
   for (const workload of job.workloads) {
     // Each workload gets an equal share of the budget, whatever the ones before it took.
     const end = performance.now() + (job.budgetSeconds * 1000) / job.workloads.length;
     const flopsPerSample = workload === 'train' ? stepFlops(decoderFlops, 'train')
       : workload === 'infer' ? stepFlops(decoderFlops, 'rows-only') : stepFlops(decoderFlops + encoderFlops, 'train');
-    const base = {backend, model, workload, flopsPerSample};
+    const base = {backend, model, workload, threads, flopsPerSample};
+    // One batch on this thread first: it warms the kernels up and tells whether a run fits.
     const warmStart = performance.now();
-    await runOnce(workload, decoder, encoder, warmData, batchSize, 0);
+    await runEpochsOf(workload, {decoder, encoder, data: warmData, batchSize, epochs: 1, threads: 1, replica,
+      onEpoch: () => undefined, shouldStop: () => false});
     const perBatchMs = performance.now() - warmStart;
-    const speeds: number[] = [];
+    // Then one call: epoch 0 warms the worker threads up (threads > 1) and is not timed; each
+    // later epoch is one timed run of `batches` batches, as long as the next one fits the budget.
+    const seconds: number[] = [];
     let lastMs = perBatchMs * batches;
-    while (speeds.length < runs && performance.now() + lastMs < end) {
-      const seconds = await runOnce(workload, decoder, encoder, data, batchSize, speeds.length + 1);
-      lastMs = seconds * 1000;
-      speeds.push(n / seconds);
+    if (performance.now() + 2 * lastMs < end) {
+      await runEpochsOf(workload, {
+        decoder, encoder, data, batchSize, epochs: runs + 1, threads, replica,
+        onEpoch: (r) => {
+          lastMs = 1000 * r.seconds;
+          if (r.epoch > 0) seconds.push(r.seconds);
+        },
+        shouldStop: () => performance.now() + lastMs > end,
+      });
     }
-    if (speeds.length === 0) {
+    if (seconds.length === 0) {
       report({type: 'workload', workload: {...base, status: 'timed out',
-        note: `one batch took ${(perBatchMs / 1000).toFixed(1)} s; a run of ${batches} would not fit the budget`}});
+        note: `one batch took ${(perBatchMs / 1000).toFixed(1)} s; a warm-up and a timed run of ${batches} would not fit the budget`}});
       continue;
     }
+    const speeds = seconds.map((sec) => n / sec);
     const samplesPerSecond = median(speeds);
     report({type: 'workload', workload: {...base, status: 'ok', samplesPerSecond, runs: speeds,
       gflops: (flopsPerSample * samplesPerSecond) / 1e9,
@@ -123,7 +148,7 @@ async function measureModel(job: Extract<BenchJob, {kind: 'model'}>, report: (r:
   const heap = (tf.backend() as unknown as {wasm?: {HEAPU8?: Uint8Array}}).wasm?.HEAPU8?.length;
   const mem = tf.memory();
   report({type: 'memory', memory: {
-    backend, model, peakRssMB: process.resourceUsage().maxRSS / 1024,
+    backend, model, threads, peakRssMB: process.resourceUsage().maxRSS / 1024,
     ...(heap === undefined ? {} : {wasmHeapMB: heap / 2 ** 20}),
     tfTensors: mem.numTensors, tfMB: mem.numBytes / 2 ** 20,
   }});

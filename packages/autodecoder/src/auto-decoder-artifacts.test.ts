@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {useBackend} from '@encoderless/backends';
-import {sha256Hex} from './sha256';
+import {sha256Hex} from '@encoderless/latent';
 import {ARTIFACT_FORMAT, fitAutoDecoder, loadAutoDecoder, type AutoDecoder, type AutoDecoderTopology} from './index';
 
 /** Saves through tfjs's in-memory save handler and returns the artifact. */

@@ -3,7 +3,7 @@ import {BadDataFileError} from '@encoderless/errors';
 import type {ModelSpec} from '@encoderless/models';
 import type {AutoDecoder, FitRecord} from './auto-decoder';
 import type {NormalizationKind} from './normalization';
-import {sha256Hex} from './sha256';
+import {sha256Hex} from '@encoderless/latent';
 
 /** `format` of every artifact, and `modelTopology.format`. */
 export const ARTIFACT_FORMAT = 'encoderless-autodecoder';

@@ -14,7 +14,6 @@ export {NORMALIZATION_KINDS} from './normalization';
 export type {Normalization, NormalizationKind} from './normalization';
 export type {DecoderOption, DecoderFactory, MlpDecoderSpec, LayersModelDecoder, ResolvedDecoder} from './resolve-decoder';
 export type {DataInput, MatrixInput} from './data-input';
-export {sha256Hex} from './sha256';
 export {toTable} from './representation-table';
 export {principalComponents} from './principal-components';
 export type {PrincipalComponents} from './principal-components';

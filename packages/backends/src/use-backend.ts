@@ -180,6 +180,19 @@ export async function useBackend(choice?: string, options: UseBackendOptions = {
     (lastError ? `; last error: ${lastError.message}` : ''));
 }
 
+/**
+ * tfjs-backend-cpu prints a banner on its first tensor in Node ("looks like you are running
+ * TensorFlow.js in Node.js … install our node backend"). Backends here are chosen explicitly
+ * and every command says which one runs, so the banner is noise on stdout: mark every started
+ * backend as already used. (`firstUse` is the cpu backend's own flag in tfjs 4.22.)
+ */
+function silenceCpuBanner(): void {
+  const registry = (tf.engine() as unknown as {registry: Record<string, {firstUse?: boolean}>}).registry;
+  for (const backend of Object.values(registry)) {
+    if (backend.firstUse === true) backend.firstUse = false;
+  }
+}
+
 async function switchTo(name: BackendName, options: UseBackendOptions): Promise<BackendInfo> {
   const pkg = PACKAGES[name];
   const module = options.module ?? await loadBackendPackage(name);
@@ -194,6 +207,7 @@ async function switchTo(name: BackendName, options: UseBackendOptions): Promise<
       `useBackend: backend '${name}' (${pkg.packageName}) failed to initialise; try another backend`);
   }
   await tf.ready();
+  silenceCpuBanner();
   const info: BackendInfo = {name, tfjsName: pkg.tfjsName, packageName: pkg.packageName};
   if (name === 'wasm') return {...info, simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT')};
   return info;

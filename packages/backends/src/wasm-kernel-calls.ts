@@ -24,3 +24,33 @@ export function runWasmKernel(
 export function disposeWasmData(backend: BackendWasm, ...infos: tf.TensorInfo[]): void {
   for (const info of infos) backend.disposeData(info.dataId);
 }
+
+/** Where a stride-1 convolution reads its input along one axis: zero rows to add, rows to cut. */
+export interface ReadWindow {
+  readonly padBefore: number;
+  readonly padAfter: number;
+  readonly cropBefore: number;
+  readonly cropAfter: number;
+}
+
+/**
+ * A stride-1 XNNPACK convolution of x [batch, h, w, c] by `filter`, over the rows and columns
+ * `rows` and `cols` say: cut first (a Slice, pushed onto `owned` for the caller to free), then
+ * zero-padded. The caller owns the result.
+ */
+export function convolveWindow(backend: BackendWasm, x: tf.TensorInfo, filter: tf.TensorInfo, rows: ReadWindow, cols: ReadWindow,
+  owned: tf.TensorInfo[]): tf.TensorInfo {
+  let input = x;
+  if (rows.cropBefore + rows.cropAfter + cols.cropBefore + cols.cropAfter > 0) {
+    const [batch, height, width, channels] = x.shape;
+    input = runWasmKernel(backend, tf.Slice, {x}, {
+      begin: [0, rows.cropBefore, cols.cropBefore, 0],
+      size: [batch, height - rows.cropBefore - rows.cropAfter, width - cols.cropBefore - cols.cropAfter, channels],
+    });
+    owned.push(input);
+  }
+  return runWasmKernel(backend, tf.Conv2D, {x: input, filter}, {
+    strides: [1, 1], dilations: [1, 1], dataFormat: 'NHWC',
+    pad: [[0, 0], [rows.padBefore, rows.padAfter], [cols.padBefore, cols.padAfter], [0, 0]],
+  });
+}

@@ -220,13 +220,16 @@ describe('Sum and Mean on wasm', () => {
   });
 });
 
-describe('BatchMatMul with transposeA on wasm', () => {
+describe('BatchMatMul with transposeA or transposeB on wasm', () => {
   const cases: ReadonlyArray<[string, number[], number[], boolean, boolean]> = [
     ['aᵀ·b a=[5,3] b=[5,4] (a linear layer\'s weight gradient)', [5, 3], [5, 4], true, false],
     ['aᵀ·bᵀ a=[5,3] b=[4,5]', [5, 3], [4, 5], true, true],
     ['batched aᵀ·b a=[2,5,3] b=[2,5,4]', [2, 5, 3], [2, 5, 4], true, false],
     ['broadcast batch aᵀ·b a=[1,5,3] b=[3,5,4]', [1, 5, 3], [3, 5, 4], true, false],
-    ['a·bᵀ a=[3,5] b=[4,5] (no transposeA: wasm\'s own)', [3, 5], [4, 5], false, true],
+    ['a·bᵀ a=[3,5] b=[4,5] (a linear layer\'s input gradient)', [3, 5], [4, 5], false, true],
+    ['a·bᵀ a=[32,70] b=[20,70] (wide K, as dy·Wᵀ of the MNIST decoder\'s first layer)', [32, 70], [20, 70], false, true],
+    ['batched a·bᵀ a=[2,3,5] b=[2,4,5]', [2, 3, 5], [2, 4, 5], false, true],
+    ['a·b a=[3,5] b=[5,4] (no transpose: wasm\'s own)', [3, 5], [5, 4], false, false],
   ];
   for (const [name, aShape, bShape, ta, tb] of cases) {
     it(`matches tfjs-cpu: ${name}`, async () => {
@@ -239,7 +242,7 @@ describe('BatchMatMul with transposeA on wasm', () => {
 });
 
 describe('registerWasmKernels replacements', () => {
-  const replaced = [tf.Conv2DBackpropInput, tf.Tile, tf.Sum, tf.Mean, tf.BatchMatMul];
+  const replaced = [tf.Conv2DBackpropInput, tf.Tile, tf.Sum, tf.Mean, tf.BatchMatMul, tf.Slice, tf.SplitV];
 
   it('replaces each kernel once: twice changes nothing and warns nothing', async () => {
     await useBackend('wasm');
@@ -264,6 +267,7 @@ describe('registerWasmKernels replacements', () => {
     expectNoLeaks(() => tf.tidy(() => tf.sum(tf.ones([2, 3, 4]), [0, 1])));
     expectNoLeaks(() => tf.tidy(() => tf.mean(tf.ones([2, 3, 4]), [0, 1], true)));
     expectNoLeaks(() => tf.tidy(() => tf.matMul(tf.ones([3, 2]), tf.ones([3, 4]), true)));
+    expectNoLeaks(() => tf.tidy(() => tf.matMul(tf.ones([3, 2]), tf.ones([4, 3]), true, true)));
     expect(tf.memory().numDataBuffers).toBe(buffersBefore);
   });
 

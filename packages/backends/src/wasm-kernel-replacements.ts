@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type {BackendWasm} from '@tensorflow/tfjs-backend-wasm';
-import {disposeWasmData, runWasmKernel, type KernelArgs} from './wasm-kernel-calls';
+import {conv2DBackpropInputPerPhase, perPhaseIsFaster} from './wasm-backprop-input-per-phase';
+import {convolveWindow, disposeWasmData, runWasmKernel, type KernelArgs} from './wasm-kernel-calls';
+import {slice, splitV} from './wasm-slice';
 
 /**
  * A wasm kernel of tfjs 4.22.0 that exists but is too slow for training, and the faster
@@ -96,7 +98,7 @@ function conv2DBackpropInputByPhases(
   wasm: BackendWasm, dy: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo,
 ): tf.TensorInfo {
   const {strideHeight: sh, strideWidth: sw} = info;
-  const [batch, inHeight, inWidth, inChannels] = info.inShape;
+  const [, inHeight, inWidth, inChannels] = info.inShape;
   const [, dyHeight, dyWidth, outChannels] = dy.shape;
   const jh = Math.ceil(info.filterHeight / sh), jw = Math.ceil(info.filterWidth / sw);
   const rows = phaseSpan(info.padInfo.top, inHeight, dyHeight, jh, sh);
@@ -109,18 +111,7 @@ function conv2DBackpropInputByPhases(
     const stacked = wasm.makeOutput([jh, jw, outChannels, sh * sw * inChannels], 'float32', undefined,
       stackPhaseFilters(wasm.typedArrayFromHeap(filter), filter.shape as Shape4, [sh, sw]));
     owned.push(stacked);
-    let x = dy;
-    if (rows.cropBefore + rows.cropAfter + cols.cropBefore + cols.cropAfter > 0) {
-      x = runWasmKernel(wasm, tf.Slice, {x: dy}, {
-        begin: [0, rows.cropBefore, cols.cropBefore, 0],
-        size: [batch, dyHeight - rows.cropBefore - rows.cropAfter, dyWidth - cols.cropBefore - cols.cropAfter, outChannels],
-      });
-      owned.push(x);
-    }
-    const phases = runWasmKernel(wasm, tf.Conv2D, {x, filter: stacked}, {
-      strides: [1, 1], dilations: [1, 1], dataFormat: 'NHWC',
-      pad: [[0, 0], [rows.padBefore, rows.padAfter], [cols.padBefore, cols.padAfter], [0, 0]],
-    }); // [batch, rows.count, cols.count, sh·sw·inC]
+    const phases = convolveWindow(wasm, dy, stacked, rows, cols, owned); // [batch, rows.count, cols.count, sh·sw·inC]
     owned.push(phases);
     const dx = wasm.makeOutput(info.inShape, 'float32');
     // Views on the heap, taken after the last allocation: an allocation may grow (and move) it.
@@ -170,7 +161,8 @@ const conv2DBackpropInput: KernelReplacement = {
     // own kernel then read only dy's first outHeight × outWidth positions of each batch, while the
     // phases would be sized from all of dy. Such calls are rare and not on a training path: wasm's own.
     if (info.outShape.slice(0, 3).some((d, i) => d !== dy.shape[i])) return original(args);
-    return conv2DBackpropInputByPhases(args.backend as BackendWasm, dy, filter, info);
+    const phases = perPhaseIsFaster(info) ? conv2DBackpropInputPerPhase : conv2DBackpropInputByPhases;
+    return phases(args.backend as BackendWasm, dy, filter, info);
   },
 };
 
@@ -267,25 +259,36 @@ function leadingAxesReduction(kernelName: string, mean: boolean): KernelReplacem
 }
 
 /**
- * wasm's BatchMatMul hands `transposeA` to a scalar fallback loop instead of XNNPACK: the
- * weight gradient xᵀ·dy of every linear layer took that path (6.5 ms for [32,20]ᵀ·[32,6272],
- * 1.2 GFLOP/s). Transposing A first (a copy of the smaller operand) keeps it on XNNPACK.
+ * wasm's BatchMatMul runs XNNPACK only for a·b; `transposeA` or `transposeB` go to a scalar
+ * fallback loop (1.2–3 GFLOP/s). A linear layer's weight gradient xᵀ·dy took that path (6.5 ms
+ * for [32,20]ᵀ·[32,6272]), and so did its input gradient dy·Wᵀ (2.4 ms for [32,6272]·[20,6272]ᵀ,
+ * the MNIST decoder's first layer; the same again in its encoder). Transposing the operand first
+ * (a copy of one matrix) keeps both on XNNPACK.
  */
 const batchMatMul: KernelReplacement = {
   kernelName: tf.BatchMatMul,
   wrap: (original) => (args: KernelArgs) => {
     const {a, b} = args.inputs as {a: tf.TensorInfo; b: tf.TensorInfo};
     const attrs = args.attrs as unknown as tf.BatchMatMulAttrs;
-    if (!attrs.transposeA || a.dtype !== 'float32' || a.shape.length < 2) return original(args);
+    const {transposeA, transposeB} = attrs;
+    if (!(transposeA || transposeB) || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) {
+      return original(args);
+    }
     const wasm = args.backend as BackendWasm;
-    const rank = a.shape.length;
-    const perm = [...a.shape.keys()];
-    [perm[rank - 2], perm[rank - 1]] = [rank - 1, rank - 2];
-    const at = runWasmKernel(wasm, tf.Transpose, {x: a}, {perm});
+    const owned: tf.TensorInfo[] = [];
+    const untransposed = (x: tf.TensorInfo): tf.TensorInfo => {
+      const rank = x.shape.length;
+      const perm = [...x.shape.keys()];
+      [perm[rank - 2], perm[rank - 1]] = [rank - 1, rank - 2];
+      const t = runWasmKernel(wasm, tf.Transpose, {x}, {perm});
+      owned.push(t);
+      return t;
+    };
     try {
-      return original({...args, inputs: {a: at, b}, attrs: {...args.attrs, transposeA: false}}) as tf.TensorInfo;
+      const inputs = {a: transposeA ? untransposed(a) : a, b: transposeB ? untransposed(b) : b};
+      return original({...args, inputs, attrs: {...args.attrs, transposeA: false, transposeB: false}}) as tf.TensorInfo;
     } finally {
-      disposeWasmData(wasm, at);
+      disposeWasmData(wasm, ...owned);
     }
   },
 };
@@ -297,4 +300,6 @@ export const WASM_KERNEL_REPLACEMENTS: readonly KernelReplacement[] = [
   leadingAxesReduction(tf.Sum, false),
   leadingAxesReduction(tf.Mean, true),
   batchMatMul,
+  slice,
+  splitV,
 ];

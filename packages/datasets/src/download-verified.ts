@@ -1,15 +1,23 @@
 import {createHash, randomBytes} from 'node:crypto';
-import {mkdir, readFile, rename, unlink, writeFile} from 'node:fs/promises';
-import {join} from 'node:path';
+import {mkdir, open, readFile, rename, stat, unlink} from 'node:fs/promises';
+import {dirname, join} from 'node:path';
 
-/** What `downloadVerified` needs: the file, where to look for it, its digest and the cache. */
+/**
+ * What `downloadVerified` needs: the file, where to look for it, its digest and the cache.
+ * One verified-download path for every data set: MNIST (SHA-256 over two mirrors) and
+ * CIFAR-10 (the authors' MD5, one URL).
+ */
 export interface DownloadVerifiedOptions {
   /** File name, appended to each mirror URL and used as the name in the cache. */
   readonly name: string;
   /** Base URLs ending in "/", tried in order. */
-  readonly mirrors: readonly string[];
-  /** Lower-case hex SHA-256 the file must have. */
-  readonly sha256: string;
+  readonly mirrors?: readonly string[];
+  /** Whole URLs, tried in order instead of `mirrors` (the cache name stays `name`). Empty: the cache only. */
+  readonly urls?: readonly string[];
+  /** Lower-case hex SHA-256 the file must have (give this or `md5`). */
+  readonly sha256?: string;
+  /** Lower-case hex MD5, where the publisher gives no other digest (CIFAR-10). */
+  readonly md5?: string;
   /** Folder of verified downloads; created if missing. */
   readonly cacheDir: string;
   /** Default: the global fetch. Injected by tests. */
@@ -21,7 +29,8 @@ export interface DownloadVerifiedOptions {
 /** A verified file: where it is (the cache path, or its URL if it could not be cached) and its bytes. */
 export type DownloadResult =
   | {readonly ok: true; readonly bytes: Uint8Array; readonly path: string; readonly fetched: boolean}
-  | {readonly ok: false; readonly failures: readonly string[]};
+  /** `corrupt`: a URL that served bytes with the wrong digest (a corrupt or different file), if any. */
+  | {readonly ok: false; readonly failures: readonly string[]; readonly corrupt?: string};
 
 /** Lower-case hex SHA-256 of some bytes. */
 export function sha256Hex(bytes: Uint8Array): string {
@@ -36,17 +45,19 @@ export function sha256Hex(bytes: Uint8Array): string {
  * through to the next; when all fail, the result lists why each failed.
  */
 export async function downloadVerified(options: DownloadVerifiedOptions): Promise<DownloadResult> {
-  const {name, mirrors, sha256, cacheDir, fetch: fetchFn = globalThis.fetch, log = () => {}} = options;
+  const {name, cacheDir, fetch: fetchFn = globalThis.fetch, log = () => {}} = options;
+  const [algorithm, label, expected] = options.md5 !== undefined ? ['md5', 'MD5', options.md5] : ['sha256', 'SHA-256', options.sha256];
+  const hex = (bytes: Uint8Array) => createHash(algorithm).update(bytes).digest('hex');
   const path = join(cacheDir, name);
   const cached = await readFile(path).catch(() => undefined);
   if (cached !== undefined) {
-    const digest = sha256Hex(cached);
-    if (digest === sha256) return {ok: true, bytes: cached, path, fetched: false};
-    log(`${path}: SHA-256 is ${digest}, expected ${sha256}; fetching it again`);
+    const digest = hex(cached);
+    if (digest === expected) return {ok: true, bytes: cached, path, fetched: false};
+    log(`${path}: ${label} is ${digest}, expected ${expected}; fetching it again`);
   }
   const failures: string[] = [];
-  for (const mirror of mirrors) {
-    const url = mirror + name;
+  let corrupt: string | undefined;
+  for (const url of options.urls ?? (options.mirrors ?? []).map((mirror) => mirror + name)) {
     log(`downloading ${url}`);
     let bytes: Uint8Array;
     try {
@@ -60,9 +71,10 @@ export async function downloadVerified(options: DownloadVerifiedOptions): Promis
       failures.push(`${url}: ${describeError(err)}`);
       continue;
     }
-    const digest = sha256Hex(bytes);
-    if (digest !== sha256) {
-      failures.push(`${url}: SHA-256 is ${digest}, expected ${sha256} (${bytes.length} bytes; a corrupt or different file)`);
+    const digest = hex(bytes);
+    if (digest !== expected) {
+      failures.push(`${url}: ${label} is ${digest}, expected ${expected} (${bytes.length} bytes; a corrupt or different file)`);
+      corrupt ??= url;
       continue;
     }
     try {
@@ -74,21 +86,40 @@ export async function downloadVerified(options: DownloadVerifiedOptions): Promis
       return {ok: true, bytes, path: url, fetched: true};
     }
   }
-  return {ok: false, failures};
+  return {ok: false, failures, ...(corrupt === undefined ? {} : {corrupt})};
 }
 
-/** Write `bytes` to `path` through a temporary file in `dir` renamed into place; shared by every download cache. */
+/**
+ * Write `bytes` to `path` through a temporary file in `dir`, fsynced, renamed into place; the
+ * download caches' writer. It repeats @encoderless/report's `writeFileAtomic` so that a data
+ * package does not depend on a charting one.
+ */
 export async function writeAtomically(dir: string, path: string, bytes: Uint8Array): Promise<void> {
-  await mkdir(dir, {recursive: true});
+  await makeFolder(dir);
   // Unique per process and call, in the same folder so the rename cannot cross file systems.
   const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.partial`;
   try {
-    await writeFile(temp, bytes);
+    const handle = await open(temp, 'wx');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(temp, path);
   } catch (err) {
     await unlink(temp).catch(() => {});
     throw err;
   }
+}
+
+/** `mkdir -p` one level at a time: Node's recursive mkdir never returns under /proc. */
+async function makeFolder(dir: string): Promise<void> {
+  if (await stat(dir).then((s) => s.isDirectory(), () => false)) return;
+  if (dirname(dir) !== dir) await makeFolder(dirname(dir));
+  await mkdir(dir).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EEXIST') throw err;
+  });
 }
 
 function describeError(err: unknown): string {

@@ -77,7 +77,7 @@ describe('loadCifar10Binary', () => {
     const run = () => loadCifar10Binary({cacheDir, fetch: fn, url: 'http://127.0.0.1:1/x.tar.gz'});
     await expect(run()).rejects.toThrow(BadDataFileError);
     await expect(run()).rejects.toThrow(
-      new RegExp(`loadCifar10Binary: http://127\\.0\\.0\\.1:1/x\\.tar\\.gz has MD5 ${md5}, expected ${CIFAR10_BINARY_MD5} \\(the authors' published digest`));
+      new RegExp(`loadCifar10Binary: downloading failed \\(http://127\\.0\\.0\\.1:1/x\\.tar\\.gz: MD5 is ${md5}, expected ${CIFAR10_BINARY_MD5} .*the authors' published`));
     await expect(readdir(cacheDir)).rejects.toThrow(/ENOENT/);
   });
 
@@ -95,8 +95,8 @@ describe('loadCifar10Binary', () => {
   it('throws DataUnavailableError on an HTTP error, a network error, or no cache with download: false', async () => {
     const cacheDir = join(dir, 'cache');
     await expect(loadCifar10Binary({cacheDir, fetch: fakeFetch(null, 404).fn, md5})).rejects.toThrow(DataUnavailableError);
-    await expect(loadCifar10Binary({cacheDir, fetch: fakeFetch(null, 404).fn, md5})).rejects.toThrow(/downloading .* failed \(HTTP 404 Not Found\).*pass its folder as dataDir/);
-    await expect(loadCifar10Binary({cacheDir, fetch: failingFetch, md5})).rejects.toThrow(/failed \(fetch failed\)/);
+    await expect(loadCifar10Binary({cacheDir, fetch: fakeFetch(null, 404).fn, md5})).rejects.toThrow(/downloading failed \(.*: HTTP 404 Not Found\).*pass its folder as dataDir/);
+    await expect(loadCifar10Binary({cacheDir, fetch: failingFetch, md5})).rejects.toThrow(/downloading failed \(.*: fetch failed/);
     await expect(loadCifar10Binary({cacheDir, download: false})).rejects.toThrow(/not in the cache .* and download is false/);
   });
 

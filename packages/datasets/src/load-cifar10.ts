@@ -1,4 +1,3 @@
-import {createHash} from 'node:crypto';
 import {mkdtemp, readdir, readFile, rm, stat} from 'node:fs/promises';
 import {homedir, tmpdir} from 'node:os';
 import {join, sep} from 'node:path';
@@ -7,7 +6,7 @@ import {BadDataFileError, DataUnavailableError} from './bad-data-file-error';
 import {CIFAR10_CLASSES, parseCifarBatches, type CifarSplit} from './parse-cifar-batch';
 import {loadImageFolder, type ImageFolderData} from './load-image-folder';
 import {readTarGz, unpackTarGz} from './unpack-tar-gz';
-import {writeAtomically} from './download-verified';
+import {downloadVerified} from './download-verified';
 
 /** The binary release on the data set authors' page (https://www.cs.toronto.edu/~kriz/cifar.html). */
 export const CIFAR10_BINARY_URL = 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz';
@@ -128,29 +127,28 @@ export async function loadCifar10Binary(options: LoadCifar10BinaryOptions = {}):
   const cacheDir = options.cacheDir ?? cifar10CacheDir(process.env, homedir());
   const url = options.url ?? CIFAR10_BINARY_URL;
   const md5 = options.md5 ?? CIFAR10_BINARY_MD5;
-  const path = join(cacheDir, TARBALL);
-  let tarball: Uint8Array | undefined = await readFile(path).catch(() => undefined);
-  let source: Cifar10Data['source'] = 'cache';
-  if (tarball !== undefined && md5Hex(tarball) !== md5) {
-    log(`${fn}: ${path} has MD5 ${md5Hex(tarball)}, expected ${md5}; fetching it again`);
-    tarball = undefined;
-  }
-  if (tarball === undefined) {
+  const got = await downloadVerified({
+    name: TARBALL, urls: options.download === false ? [] : [url], md5, cacheDir, fetch: options.fetch,
+    log: (m) => log(`${fn}: ${m}`),
+  });
+  if (!got.ok) {
+    const path = join(cacheDir, TARBALL);
     if (options.download === false) {
       throw new DataUnavailableError(
         `${fn}: CIFAR-10 is not in the cache (${path}) and download is false: pass dataDir (a folder with ` +
-        `${SUBFOLDER}/), or allow the download of ${url}`);
+        `${SUBFOLDER}/), or allow the download of ${url}`, {option: 'download'});
     }
-    tarball = await fetchVerified(fn, url, md5, options.fetch ?? globalThis.fetch, log);
-    source = 'download';
-    try {
-      await writeAtomically(cacheDir, path, tarball);
-    } catch (err) {
-      log(`${fn}: could not cache ${path} (${(err as Error).message}); using the download without caching it`);
+    const why = `${fn}: downloading failed (${got.failures.join('; ')}): `;
+    if (got.corrupt !== undefined) {
+      throw new BadDataFileError(why + 'the download is corrupt or truncated (the expected digest is the authors\' published one); ' +
+        'try again, or download it yourself and pass dataDir', got.corrupt);
     }
-  } else {
-    log(`${fn}: reading CIFAR-10 from ${path}`);
+    throw new DataUnavailableError(why + `check the connection, or download ${TARBALL} yourself, unpack it and pass its folder as dataDir`);
   }
+  if (!got.fetched) log(`${fn}: reading CIFAR-10 from ${got.path}`);
+  const tarball = got.bytes;
+  const source: Cifar10Data['source'] = got.fetched ? 'download' : 'cache';
+  const path = got.path;
   const where = source === 'download' ? url : path;
   const entries = new Map(readTarGz(tarball, where).map((e) => [e.path.replace(/^\.\//, ''), e.data]));
   const bytes = names.map((name) => {
@@ -188,34 +186,6 @@ async function batchFolder(dir: string): Promise<string | undefined> {
   if (await isFile(join(dir, CIFAR10_BINARY_FILES.train[0]))) return dir;
   const sub = join(dir, SUBFOLDER);
   return (await isDir(sub)) ? sub : undefined;
-}
-
-function md5Hex(bytes: Uint8Array): string {
-  return createHash('md5').update(bytes).digest('hex');
-}
-
-async function fetchVerified(
-  fn: string, url: string, md5: string, fetchFn: typeof fetch, log: (message: string) => void,
-): Promise<Uint8Array> {
-  log(`${fn}: downloading ${url}`);
-  let bytes: Uint8Array;
-  try {
-    const response = await fetchFn(url);
-    if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trimEnd());
-    bytes = new Uint8Array(await response.arrayBuffer());
-  } catch (err) {
-    const {message, cause} = err as {message?: string; cause?: {code?: string}};
-    throw new DataUnavailableError(
-      `${fn}: downloading ${url} failed (${message ?? String(err)}${cause?.code ? `, ${cause.code}` : ''}): ` +
-      `check the connection, or download ${TARBALL} yourself, unpack it and pass its folder as dataDir`);
-  }
-  const digest = md5Hex(bytes);
-  if (digest !== md5) {
-    throw new BadDataFileError(
-      `${fn}: ${url} has MD5 ${digest}, expected ${md5} (the authors' published digest; got ${bytes.length} bytes): ` +
-      'the download is corrupt or truncated; try again, or download it yourself and pass dataDir', url);
-  }
-  return bytes;
 }
 
 /** Images with labels, as `loadCifar10` returns each split (binary: Uint8Array labels; image folder: Int32Array). */
@@ -258,6 +228,8 @@ export interface LoadedCifar10 {
   readonly source: 'data-dir' | 'cache' | 'download';
   /** Image folders with onCorrupt 'skip': the files left out ("train/cat/0001.jpg"), and why. */
   readonly skipped: readonly {readonly file: string; readonly reason: string}[];
+  /** Image folders with onWrongSize 'resize': the files that were not 32×32 and were resized ("test/dog/7.png"). */
+  readonly resized: readonly string[];
 }
 
 /**
@@ -280,7 +252,7 @@ export async function loadCifar10(options: LoadCifar10Options = {}): Promise<Loa
   const {dataDir, onWrongSize = 'reject', onCorrupt = 'throw', log = () => {}} = options;
   if (dataDir === undefined) {
     const data = await loadCifar10Binary({download: options.download, cacheDir: options.cacheDir, log});
-    return {...data, format: 'binary', skipped: []};
+    return {...data, format: 'binary', skipped: [], resized: []};
   }
   const kind = await stat(dataDir).then((s) => (s.isDirectory() ? 'dir' : 'file'), () => 'missing');
   if (kind === 'missing') {
@@ -299,7 +271,7 @@ export async function loadCifar10(options: LoadCifar10Options = {}): Promise<Loa
       // The temporary folder is gone when the user reads this: name the file inside the archive.
       if (!(err instanceof BadDataFileError)) throw err;
       const inside = (text: string) => text.split(tmp + sep).join(`${dataDir}:`).split(tmp).join(dataDir);
-      throw new BadDataFileError(inside(err.message), inside(err.file));
+      throw new BadDataFileError(inside(err.message), inside(err.file), {...(err.option === undefined ? {} : {option: err.option}), cause: err});
     } finally {
       await rm(tmp, {recursive: true, force: true});
     }
@@ -319,7 +291,7 @@ async function loadFolder(
 ): Promise<LoadedCifar10> {
   if (await batchFolder(dir) !== undefined) {
     const data = await loadCifar10Binary({dataDir: dir, log: o.log});
-    return {...data, format: 'binary', skipped: []};
+    return {...data, format: 'binary', skipped: [], resized: []};
   }
   if (await isDir(join(dir, 'train')) && await isDir(join(dir, 'test'))) {
     o.log(`${fn}: reading the image folders ${join(dir, 'train')} and ${join(dir, 'test')}`);
@@ -335,8 +307,9 @@ async function loadFolder(
       ...train.skipped.map((s) => ({...s, file: `train/${s.file}`})),
       ...test.skipped.map((s) => ({...s, file: `test/${s.file}`})),
     ];
+    const resized = [...train.resized.map((f) => `train/${f}`), ...test.resized.map((f) => `test/${f}`)];
     const strip = (d: ImageFolderData): LabelledImages => ({images: d.images, labels: d.labels, count: d.count, shape: d.shape});
-    return {train: strip(train), test: strip(test), classes: train.classes, format: 'image-folder', source: 'data-dir', skipped};
+    return {train: strip(train), test: strip(test), classes: train.classes, format: 'image-folder', source: 'data-dir', skipped, resized};
   }
   throw new BadDataFileError(
     `${fn}: ${given} is neither the CIFAR-10 binary release (${CIFAR10_BINARY_FILES.train[0]} … ` +

@@ -71,6 +71,8 @@ describe('loadImageFolder', () => {
     await expect(loadImageFolder({dir, size: [4, 4]})).rejects.toThrow(BadDataFileError);
     await expect(loadImageFolder({dir, size: [4, 4]}))
       .rejects.toThrow(/loadImageFolder: .*cat[/\\]big\.png is 8×10 \(height×width\), expected 4×4: pass onWrongSize: 'resize'/);
+    // The option at fault travels as a field, so a command line can name its own flag without parsing this message.
+    await expect(loadImageFolder({dir, size: [4, 4]})).rejects.toMatchObject({option: 'onWrongSize'});
   });
 
   it("onWrongSize 'resize' resizes with resizeImage", async () => {
@@ -79,6 +81,8 @@ describe('loadImageFolder', () => {
     const data = await loadImageFolder({dir, size: [4, 4], onWrongSize: 'resize'});
     const expected = resizeImage({height: 8, width: 6, data: rgbOf(src)}, [4, 4]).data;
     expectArraysClose(data.images, Array.from(expected, (v) => v / 255), {atol: 1e-6, rtol: 0});
+    await put('cat/small.png', png(4, 4, pixels(4, 4, 1)));
+    expect((await loadImageFolder({dir, size: [4, 4], onWrongSize: 'resize'})).resized).toEqual(['cat/big.png']);
   });
 
   it('throws naming an empty class folder', async () => {
@@ -98,6 +102,7 @@ describe('loadImageFolder', () => {
     await put('cat/2.jpg', 'this is not a jpeg');
     await put('dog/3.png', png(4, 4, pixels(4, 4, 3)));
     await expect(loadImageFolder({dir, size: [4, 4]})).rejects.toThrow(/decodeImage: .*cat[/\\]2\.jpg starts with bytes/);
+    await expect(loadImageFolder({dir, size: [4, 4]})).rejects.toMatchObject({option: 'onCorrupt', file: join(dir, 'cat', '2.jpg')});
     const data = await loadImageFolder({dir, size: [4, 4], onCorrupt: 'skip'});
     expect(data.count).toBe(2);
     expect(data.files).toEqual(['cat/1.png', 'dog/3.png']);

@@ -37,6 +37,8 @@ export interface ImageFolderData {
   readonly files: readonly string[];
   /** Files left out with onCorrupt 'skip', and why. */
   readonly skipped: readonly {readonly file: string; readonly reason: string}[];
+  /** Files of another size that onWrongSize 'resize' resized (a subset of `files`). */
+  readonly resized: readonly string[];
 }
 
 const optionKeys = ['dir', 'split', 'size', 'channels', 'onWrongSize', 'onCorrupt'];
@@ -92,6 +94,7 @@ export async function loadImageFolder(options: LoadImageFolderOptions): Promise<
   const pixels = h * w * 3;
   const images = new Float32Array(files.length * pixels);
   const ok = new Uint8Array(files.length);
+  const wasResized = new Uint8Array(files.length);
   const reasons = new Array<string | undefined>(files.length);
   await mapLimit(files, 64, async (file, i) => {
     const path = join(root, file);
@@ -101,12 +104,14 @@ export async function loadImageFolder(options: LoadImageFolderOptions): Promise<
     } catch (err) {
       const reason = (err as Error).message;
       if (o.onCorrupt === 'throw') {
-        throw err instanceof BadDataFileError ? err : new BadDataFileError(`${fn}: cannot read ${path} (${reason})`, path);
+        // `option` lets a caller point at its own setting for onCorrupt without parsing this message.
+        throw new BadDataFileError(err instanceof BadDataFileError ? reason : `${fn}: cannot read ${path} (${reason})`, path,
+          {option: 'onCorrupt', cause: err});
       }
       reasons[i] = reason;
       return;
     }
-    writePixels(fn, image, path, o.size, o.onWrongSize, images.subarray(i * pixels, (i + 1) * pixels));
+    wasResized[i] = writePixels(fn, image, path, o.size, o.onWrongSize, images.subarray(i * pixels, (i + 1) * pixels)) ? 1 : 0;
     ok[i] = 1;
   });
 
@@ -126,26 +131,28 @@ export async function loadImageFolder(options: LoadImageFolderOptions): Promise<
     labels = labels.slice(0, n);
     kept = files.filter((_, i) => ok[i]);
   }
-  return {images: out, labels, count, shape: [count, h, w, 3], classes, files: kept, skipped};
+  const resized = files.filter((_, i) => wasResized[i]);
+  return {images: out, labels, count, shape: [count, h, w, 3], classes, files: kept, skipped, resized};
 }
 
-/** One decoded image into its row of the output, resized or rejected if its size is not `size`. */
+/** One decoded image into its row of the output, resized (returns true) or rejected if its size is not `size`. */
 function writePixels(
   fn: string, image: RgbImage, path: string, size: readonly [number, number],
   onWrongSize: 'resize' | 'reject', out: Float32Array,
-): void {
+): boolean {
   const [h, w] = size;
   if (image.height === h && image.width === w) {
     for (let k = 0; k < out.length; k++) out[k] = image.data[k] / 255;
-    return;
+    return false;
   }
   if (onWrongSize === 'reject') {
     throw new BadDataFileError(
       `${fn}: ${path} is ${image.height}×${image.width} (height×width), expected ${h}×${w}: ` +
-      "pass onWrongSize: 'resize' to resize such images, or size: [height, width] for another size", path);
+      "pass onWrongSize: 'resize' to resize such images, or size: [height, width] for another size", path, {option: 'onWrongSize'});
   }
   const resized = resizeImage({width: image.width, height: image.height, channels: 3, data: image.data}, size).data;
   for (let k = 0; k < out.length; k++) out[k] = resized[k] / 255;
+  return true;
 }
 
 async function listDir(fn: string, dir: string, what: string) {

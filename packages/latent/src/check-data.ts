@@ -24,6 +24,16 @@ export function checkOutputShape(where: string, output: tf.Tensor, target: tf.Te
   }
 }
 
+/** A check of the output's shape against the target's that runs on the first call only (trainers call it every step). */
+export function checkOutputShapeOnce(where: string): (output: tf.Tensor, target: tf.Tensor) => void {
+  let checked = false;
+  return (output, target) => {
+    if (checked) return;
+    checkOutputShape(where, output, target);
+    checked = true;
+  };
+}
+
 /** Number of features per sample. */
 export function entriesPerSample(data: tf.Tensor): number {
   return data.size / data.shape[0];

@@ -9,6 +9,7 @@ export type {Module, ApplyOptions, LayersModelLike} from './module';
 export {entryLosses, sampleLosses, reduceLoss, negativeBinomialLoss, logGamma, logGammaRatio, lossName} from './reconstruction-loss';
 export type {ReconstructionLoss, LossReduction, CustomLoss} from './reconstruction-loss';
 export type {EpochReport, EpochLoopOptions} from './epoch-loop';
+export type {ThreadsOptions, ReplicaRecipe} from './threads-options';
 export {trainDecoder} from './train-decoder';
 export type {TrainDecoderOptions, TrainDecoderResult} from './train-decoder';
 export {fitRepresentations, samplewiseLoss, reconstructionError} from './fit-representations';
@@ -17,4 +18,5 @@ export {trainAutoencoder, trainEncoderOnRows, encodeAll} from './train-autoencod
 export type {TrainAutoencoderOptions, TrainAutoencoderResult, TrainEncoderOnRowsOptions} from './train-autoencoder';
 export {unitCorrelations, meanAbsUnitCorrelation, flattenedCorrelation} from './unit-correlation';
 export {BadConfigError, BadDataError, InternalError} from './latent-errors';
+export {sha256Hex} from './sha256';
 export {encodeLatentTable, decodeLatentTable} from './latent-table-file';

@@ -19,7 +19,7 @@ describe('latent table files', () => {
       b.applyGradients([4, 6], new Float32Array(6).fill(0.5));
       expect(Array.from(b.snapshot())).toEqual(Array.from(a.snapshot()));
     }
-    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('throws naming the file when it is truncated, foreign or has trailing bytes', async () => {
@@ -33,5 +33,45 @@ describe('latent table files', () => {
     expect(() => decodeLatentTable(extra, 'y.bin')).toThrow(/y.bin: 4 unexpected trailing bytes/);
     await expect(loadLatentTable(join(dir, 'missing.eltable'))).rejects.toThrow(/cannot read .*missing.eltable/);
     expect(readFileSync(cut).length).toBe(bytes.length - 3);
+  });
+
+  // Offset of the arrays: magic (8) + header length (4) + header, padded to 8.
+  const arraysStart = (bytes: Uint8Array) => Math.ceil((12 + new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true)) / 8) * 8;
+
+  it('a flipped bit anywhere in the arrays fails the checksum, naming the file', async () => {
+    const bytes = encodeLatentTable(createLatentTable({size: 5, dim: 2, seed: 3}).getState());
+    const flipped = bytes.slice();
+    flipped[arraysStart(bytes) + 5] ^= 0x10;
+    const path = join(dir, 'flipped.eltable');
+    writeFileSync(path, flipped);
+    await expect(loadLatentTable(path)).rejects.toThrow(new RegExp(`${path}: checksum mismatch`));
+  });
+
+  it('NaN is refused on save and on load (a v1 file without checksum is still read and checked)', async () => {
+    const table = createLatentTable({size: 3, dim: 2, seed: 1});
+    const state = table.getState();
+    const nan = {...state, values: Float32Array.from(state.values, (v, i) => (i === 3 ? NaN : v))};
+    expect(() => encodeLatentTable(nan)).toThrow(/encodeLatentTable: values of row 1 \(column 1\) is NaN/);
+    // The old format by hand: ELTABLE1, the header without sha256, padding, the arrays.
+    const v1 = (s: typeof state) => {
+      const arrays = [{name: 'values', type: 'f32', length: s.values.length}];
+      const json = new TextEncoder().encode(JSON.stringify({size: s.size, dim: s.dim, optimizer: s.optimizer, schedule: s.schedule, step: s.step, arrays}));
+      const start = Math.ceil((12 + json.length) / 8) * 8;
+      const out = new Uint8Array(start + s.values.byteLength);
+      out.set(new TextEncoder().encode('ELTABLE1'));
+      new DataView(out.buffer).setUint32(8, json.length, true);
+      out.set(json, 12);
+      out.set(new Uint8Array(s.values.buffer, s.values.byteOffset, s.values.byteLength), start);
+      return out;
+    };
+    expect(Array.from(decodeLatentTable(v1(state), 'old.bin').values)).toEqual(Array.from(state.values));
+    expect(() => decodeLatentTable(v1(nan), 'old.bin')).toThrow(/old.bin: values of row 1 \(column 1\) is NaN, expected finite values/);
+  });
+
+  it('a folder that cannot be made fails at once naming the path (under /proc Node\'s mkdir would hang)', async () => {
+    if (process.platform !== 'linux') return;
+    const table = createLatentTable({size: 2, dim: 2});
+    await expect(saveLatentTable('/proc/encoderless-test/t.eltable', table))
+      .rejects.toThrow(/saveLatentTable: cannot write \/proc\/encoderless-test\/t.eltable \(ENOENT\)/);
   });
 });

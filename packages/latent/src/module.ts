@@ -16,6 +16,12 @@ export interface Module {
   apply(input: tf.Tensor, options?: ApplyOptions): tf.Tensor;
   /** The trainable variables `apply` reads. */
   readonly variables: readonly tf.Variable[];
+  /**
+   * Non-trainable variables `apply` reads (batch norm's running statistics), if any. Training
+   * on several threads (`threads` > 1) copies them, with the variables, into each thread's
+   * replica; a module that reads state it does not list here gives other results there.
+   */
+  readonly state?: readonly tf.Variable[];
 }
 
 /**

@@ -187,3 +187,8 @@ export function reduceLoss(output: tf.Tensor, target: tf.Tensor, loss: Reconstru
     return reduction === 'sum' ? tf.sum(e) : tf.mean(e);
   });
 }
+
+/** A batch's loss as the trainers report it, summed over samples and entries, from the scalar `reduceLoss` gave. */
+export function summedLoss(batchLoss: number, reduction: LossReduction, samples: number, entriesPerSample: number): number {
+  return reduction === 'sum' ? batchLoss : batchLoss * samples * entriesPerSample;
+}

@@ -1,13 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {Adam, type AdamOptions} from './adam';
-import {checkData, checkOutputShape, entriesPerSample} from './check-data';
+import {checkData, checkOutputShape, checkOutputShapeOnce, entriesPerSample} from './check-data';
+import {startDataParallel} from './start-data-parallel';
+import {checkThreads, type ThreadsOptions} from './threads-options';
 import {checkEpochOptions, runEpochs, type EpochLoopOptions, type EpochReport} from './epoch-loop';
 import {BadDataError} from './latent-errors';
 import type {Module} from './module';
-import {checkLossOptions, reduceLoss, type LossReduction, type ReconstructionLoss} from './reconstruction-loss';
+import {checkLossOptions, reduceLoss, summedLoss, type LossReduction, type ReconstructionLoss} from './reconstruction-loss';
+import {autoencoderGradients} from './shard-step';
 
 /** Options for `trainAutoencoder`. */
-export interface TrainAutoencoderOptions extends EpochLoopOptions {
+export interface TrainAutoencoderOptions extends EpochLoopOptions, ThreadsOptions {
   readonly encoder: Module;
   readonly decoder: Module;
   /** Training samples [N, …features]. */
@@ -30,7 +33,8 @@ export interface TrainAutoencoderResult {
 
 /**
  * The baselines: an autoencoder decoder∘encoder trained end to end, or (`freezeDecoder: true`)
- * an encoder trained through a frozen, pre-trained decoder.
+ * an encoder trained through a frozen, pre-trained decoder. With `threads` > 1 each batch is
+ * split over that many threads (see `ThreadsOptions`; the replica builds both modules).
  *
  * ```ts
  * await trainAutoencoder({encoder, decoder, data: x, epochs: 100, freezeDecoder: true});
@@ -38,31 +42,39 @@ export interface TrainAutoencoderResult {
  */
 export async function trainAutoencoder(options: TrainAutoencoderOptions): Promise<TrainAutoencoderResult> {
   const where = 'trainAutoencoder';
-  const {encoder, decoder, data, freezeDecoder = false, loss = 'mse', reduction = 'sum', weights = {}, training = true} = options;
+  const {encoder, decoder, data, freezeDecoder = false, loss = 'mse', reduction = 'sum', weights = {}, training = true,
+    batchSize = 32} = options;
   checkEpochOptions(where, options, data?.shape?.[0]);
   checkLossOptions(where, loss, reduction);
   checkData(where, 'data', data);
+  const threads = checkThreads(where, options, batchSize);
   const variables = freezeDecoder ? [...encoder.variables] : [...encoder.variables, ...decoder.variables];
   const optimizer = weights instanceof Adam ? weights : new Adam(variables, weights);
-  let shapeChecked = false;
-  const step = (indices: Int32Array): number => {
-    const {value, grads} = tf.tidy(() => {
-      const x = tf.gather(data, tf.tensor1d(indices, 'int32'));
-      return tf.engine().gradients(() => {
-        const out = decoder.apply(encoder.apply(x, {training}), {training});
-        if (!shapeChecked) {
-          checkOutputShape(where, out, x);
-          shapeChecked = true;
-        }
-        return reduceLoss(out, x, loss, reduction);
-      }, variables);
+  const entries = entriesPerSample(data);
+  const check = checkOutputShapeOnce(where);
+
+  if (threads > 1) {
+    const parallel = await startDataParallel({
+      where, threads, replica: options.replica!, modules: {decoder, encoder}, optimizer, data, batchSize, rowDim: 0, check,
+      spec: {task: 'autoencoder', loss, reduction, training, frozen: freezeDecoder, sampleShape: data.shape.slice(1)},
     });
-    optimizer.applyGradients(grads);
+    try {
+      const step = (indices: Int32Array): number => summedLoss(parallel.step(indices, null).loss, reduction, indices.length, entries);
+      return {history: await runEpochs(options, data.shape[0], entries, step), optimizer};
+    } finally {
+      await parallel.close();
+    }
+  }
+
+  const step = (indices: Int32Array): number => {
+    const {value, weightGrads} = tf.tidy(() => autoencoderGradients(encoder, decoder, variables,
+      tf.gather(data, tf.tensor1d(indices, 'int32')), {loss, reduction, training, batchSize: indices.length, check}));
+    optimizer.applyGradients(weightGrads);
     const batchLoss = value.dataSync()[0];
-    tf.dispose([value, ...grads]);
-    return reduction === 'sum' ? batchLoss : batchLoss * indices.length * entriesPerSample(data);
+    tf.dispose([value, ...weightGrads]);
+    return summedLoss(batchLoss, reduction, indices.length, entries);
   };
-  const history = await runEpochs(options, data.shape[0], entriesPerSample(data), step);
+  const history = await runEpochs(options, data.shape[0], entries, step);
   return {history, optimizer};
 }
 

@@ -1,14 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {Adam, type AdamOptions} from './adam';
-import {checkData, checkOutputShape, entriesPerSample} from './check-data';
+import {checkData, checkOutputShapeOnce, entriesPerSample} from './check-data';
+import {startDataParallel} from './start-data-parallel';
+import {checkThreads, type ThreadsOptions} from './threads-options';
 import {checkEpochOptions, runEpochs, type EpochLoopOptions, type EpochReport} from './epoch-loop';
 import {BadConfigError, BadDataError} from './latent-errors';
 import type {LatentTable} from './latent-table';
 import type {Module} from './module';
-import {checkLossOptions, reduceLoss, type LossReduction, type ReconstructionLoss} from './reconstruction-loss';
+import {checkLossOptions, summedLoss, type LossReduction, type ReconstructionLoss} from './reconstruction-loss';
+import {decoderGradients} from './shard-step';
 
 /** Options for `trainDecoder`. */
-export interface TrainDecoderOptions extends EpochLoopOptions {
+export interface TrainDecoderOptions extends EpochLoopOptions, ThreadsOptions {
   /** Maps rows [batch, m] to samples [batch, …]. */
   readonly decoder: Module;
   /** Training samples [N, …features]. */
@@ -38,6 +41,7 @@ export interface TrainDecoderResult {
 /**
  * Train a decoder alone: every sample owns a row of `table`; each step moves the decoder's
  * weights (Adam) and the batch's rows (the table's optimizer) down the reconstruction loss.
+ * With `threads` > 1 each batch is split over that many threads (see `ThreadsOptions`).
  *
  * ```ts
  * const table = createLatentTable({size: x.shape[0], dim: 20, seed: 1});
@@ -46,7 +50,7 @@ export interface TrainDecoderResult {
  */
 export async function trainDecoder(options: TrainDecoderOptions): Promise<TrainDecoderResult> {
   const where = 'trainDecoder';
-  const {decoder, data, table, loss = 'mse', reduction = 'sum', weights = {}, training = true} = options;
+  const {decoder, data, table, loss = 'mse', reduction = 'sum', weights = {}, training = true, batchSize = 32} = options;
   checkEpochOptions(where, options, data?.shape?.[0]);
   checkLossOptions(where, loss, reduction);
   checkData(where, 'data', data);
@@ -56,35 +60,46 @@ export async function trainDecoder(options: TrainDecoderOptions): Promise<TrainD
   if (!decoder || typeof decoder.apply !== 'function') {
     throw new BadConfigError(`${where}: decoder must have an apply(z) function and variables`);
   }
+  const threads = checkThreads(where, options, batchSize);
   const optimizer = weights === false ? undefined : weights instanceof Adam ? weights : new Adam(decoder.variables, weights);
   const variables = weights === false ? [] : decoder.variables;
   const m = table.dim;
-  let shapeChecked = false;
+  const entries = entriesPerSample(data);
+  const check = checkOutputShapeOnce(where);
+
+  if (threads > 1) {
+    const parallel = await startDataParallel({
+      where, threads, replica: options.replica!, modules: {decoder}, ...(optimizer ? {optimizer} : {}), data, batchSize, rowDim: m, check,
+      spec: {task: 'decoder', loss, reduction, training, frozen: weights === false, sampleShape: data.shape.slice(1)},
+    });
+    try {
+      const step = (indices: Int32Array): number => {
+        const {loss: batchLoss, rowGrad} = parallel.step(indices, table.gather(indices));
+        table.applyGradients(indices, rowGrad!);
+        return summedLoss(batchLoss, reduction, indices.length, entries);
+      };
+      const history = await runEpochs(options, table.size, entries, step, () => table.endEpoch());
+      return {history, optimizer};
+    } finally {
+      await parallel.close();
+    }
+  }
 
   const step = (indices: Int32Array): number => {
     const rows = table.gather(indices);
-    const {lossValue, rowGrad, weightGrads} = tf.tidy(() => {
-      const idx = tf.tensor1d(indices, 'int32');
-      const x = tf.gather(data, idx);
+    const {value, rowGrad, weightGrads} = tf.tidy(() => {
+      const x = tf.gather(data, tf.tensor1d(indices, 'int32'));
       const z = tf.tensor2d(rows, [indices.length, m]);
-      const {value, grads} = tf.engine().gradients(() => {
-        const out = decoder.apply(z, {training});
-        if (!shapeChecked) {
-          checkOutputShape(where, out, x);
-          shapeChecked = true;
-        }
-        return reduceLoss(out, x, loss, reduction);
-      }, [z, ...variables]);
-      return {lossValue: value, rowGrad: grads[0], weightGrads: grads.slice(1)};
+      return decoderGradients(decoder, variables, z, x, {loss, reduction, training, batchSize: indices.length, check});
     });
-    const batchLoss = lossValue.dataSync()[0];
+    const batchLoss = value.dataSync()[0];
     const g = rowGrad.dataSync() as Float32Array;
     table.applyGradients(indices, g);
     optimizer?.applyGradients(weightGrads);
-    tf.dispose([lossValue, rowGrad, ...weightGrads]);
-    return reduction === 'sum' ? batchLoss : batchLoss * indices.length * entriesPerSample(data);
+    tf.dispose([value, rowGrad, ...weightGrads]);
+    return summedLoss(batchLoss, reduction, indices.length, entries);
   };
 
-  const history = await runEpochs(options, table.size, entriesPerSample(data), step, () => table.endEpoch());
+  const history = await runEpochs(options, table.size, entries, step, () => table.endEpoch());
   return {history, optimizer};
 }

@@ -24,4 +24,11 @@ describe('unit correlations', () => {
     expectArraysClose(unitCorrelations(Float32Array.of(1, 1, 1), Float32Array.of(1, 2, 3), 1), [0], {atol: 0});
     expect(() => unitCorrelations(new Float32Array(6), new Float32Array(4), 2)).toThrow(/truth has 6 values and learned 4/);
   });
+
+  it('throws on NaN or Infinity, naming the array and the entry (never 0 for a NaN unit)', () => {
+    const nan = Float32Array.from([1, 2, 3, NaN, 5, 6]);
+    expect(() => meanAbsUnitCorrelation(Float32Array.of(1, 2, 3, 4, 5, 7), nan, 2)).toThrow(/unitCorrelations: learned\[1, 1\] is NaN/);
+    expect(() => unitCorrelations(Float32Array.of(Infinity, 1), Float32Array.of(1, 2), 1)).toThrow(/truth\[0, 0\] is Infinity/);
+    expect(() => flattenedCorrelation(Float32Array.of(1, 2, 3), Float32Array.of(1, NaN, 3))).toThrow(/flattenedCorrelation: learned\[1, 0\] is NaN/);
+  });
 });

@@ -60,6 +60,11 @@ describe('writeFileAtomic', () => {
     expect(await listing()).toEqual(['results.json']);
   });
 
+  it('a folder that cannot exist fails at once with the file system\'s code (under /proc it used to hang)', async () => {
+    if (process.platform !== 'linux') return;
+    await expect(writeFileAtomic('/proc/encoderless-test/run/results.json', 'x')).rejects.toMatchObject({code: 'ENOENT'});
+  });
+
   it('throws when data is neither a string nor bytes', async () => {
     await expect(writeFileAtomic(path.join(folder, 'f'), 42 as unknown as string))
       .rejects.toThrow(/writeFileAtomic: data must be a string or a Uint8Array, got 42/);

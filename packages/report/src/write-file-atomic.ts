@@ -12,7 +12,10 @@ import {BadReportArgumentError, describe} from './bad-report-argument-error';
  * How: write a temp file in the same folder (rename is only atomic within one file system),
  * fsync it (so the rename cannot reach the disk before the bytes do), rename it over `file`,
  * then fsync the folder (so the rename itself survives a power cut). Parent folders are
- * created. On any failure the temp file is removed and the old `file` is left as it was.
+ * created, one level at a time (Node's recursive mkdir never returns under /proc; this fails
+ * there at once with ENOENT). On any failure the temp file is removed and the old `file` is
+ * left as it was; the error is the file system's own (`code` ENOSPC, EACCES, …) for the
+ * caller to word.
  *
  * ```ts
  * await writeFileAtomic('out/run-1/losses.csv', toCsv(rows));
@@ -28,7 +31,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   }
   const target = path.resolve(file);
   const folder = path.dirname(target);
-  await fsp.mkdir(folder, {recursive: true});
+  await makeFolder(folder);
   // A dot-prefix hides the temp file from globs like `*.json`; pid and random bytes keep two
   // processes (or two concurrent writes in one) from sharing a temp file.
   const temp = path.join(folder, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
@@ -62,6 +65,16 @@ export async function writeJsonAtomic(file: string, value: unknown): Promise<voi
       `writeJsonAtomic: value must be JSON-serialisable, got ${describe(value)}`);
   }
   await writeFileAtomic(file, `${text}\n`);
+}
+
+/** `mkdir -p`, one level at a time (see `writeFileAtomic`). */
+async function makeFolder(dir: string): Promise<void> {
+  if (await fsp.stat(dir).then((s) => s.isDirectory(), () => false)) return;
+  const parent = path.dirname(dir);
+  if (parent !== dir) await makeFolder(parent);
+  await fsp.mkdir(dir).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EEXIST') throw err;
+  });
 }
 
 async function syncFolder(folder: string): Promise<void> {

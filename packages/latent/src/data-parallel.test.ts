@@ -1,0 +1,164 @@
+import {availableParallelism} from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+import {useBackend} from '@encoderless/backends';
+import {createRandom} from '@encoderless/random';
+import {expectArraysClose} from '@encoderless/test-utils';
+import {createLatentTable, trainAutoencoder, trainDecoder, type Module, type ReplicaRecipe} from './index';
+import {shardBounds} from './step-buffers';
+
+// threads > 1 against threads 1 on the same seeds, wasm, a small conv decoder/encoder (linear,
+// conv2dTranspose, conv2d). The batch's weight gradient is summed in another order (two shard
+// sums, then their sum), so weights differ by float32 rounding, ~1e-7 relative per step; Adam's
+// first steps move each weight by ≈ lr·sign(g) and pass such differences on unamplified. After
+// the 6 steps here weights and rows (values of order 1) differ by ≤ 3e-8 and losses by ≤ 6e-8
+// relative; we allow 1e-6 (atol; rtol for losses), while a dropped shard or a misplaced row
+// errs by > 1e-3. A fixed thread count repeats exactly (atol 0).
+
+interface TinyModule extends Module {
+  readonly gain?: tf.Variable;
+}
+interface TinyFixture {
+  createTinyDecoder(seed: number, withState?: boolean): TinyModule;
+  createTinyEncoder(seed: number): Module;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const fixture = require('./testing/tiny-replica') as TinyFixture;
+const FIXTURE = require.resolve('./testing/tiny-replica');
+const replica = (options: object = {}): ReplicaRecipe => ({module: FIXTURE, export: 'createTinyReplica', args: ['wasm', options]});
+
+const TWO_CORES = availableParallelism() >= 2;
+const describeThreads = TWO_CORES ? describe : describe.skip;
+if (!TWO_CORES) console.warn(`skipping data-parallel tests: ${availableParallelism()} core here, they need 2`);
+
+/** 20 samples [6, 6, 2] in [0, 1): batches 8, 8, 4 at batchSize 8 (the last one partial). */
+function tinyData(): tf.Tensor {
+  const rng = createRandom(7);
+  return tf.tensor(Float32Array.from({length: 20 * 72}, () => rng.uniform(0, 1)), [20, 6, 6, 2]);
+}
+
+const values = (vars: readonly tf.Variable[]) => vars.flatMap((v) => Array.from(v.dataSync()));
+
+async function decoderRun(threads: number, extra: Partial<Parameters<typeof trainDecoder>[0]> = {}) {
+  const decoder = fixture.createTinyDecoder(1);
+  const data = tinyData();
+  const table = createLatentTable({size: 20, dim: 3, seed: 2, optimizer: {kind: 'sgd', learningRate: 0.05, momentum: 0.9}});
+  const {history, optimizer} = await trainDecoder({decoder, data, table, epochs: 2, batchSize: 8, seed: 3, loss: 'bce',
+    weights: {learningRate: 0.01}, threads, replica: replica(), ...extra});
+  const result = {rows: table.snapshot(), weights: values(decoder.variables), losses: history.map((h) => h.loss)};
+  optimizer?.dispose();
+  tf.dispose([data, ...decoder.variables]);
+  return result;
+}
+
+describeThreads('trainDecoder / trainAutoencoder with threads (wasm)', () => {
+  beforeAll(async () => { await useBackend('wasm'); });
+
+  it('trainDecoder threads 2 = threads 1 within float rounding (rows, weights, losses; a partial last batch)', async () => {
+    const one = await decoderRun(1), two = await decoderRun(2);
+    expectArraysClose(two.rows, one.rows, {atol: 1e-6, rtol: 0});
+    expectArraysClose(two.weights, one.weights, {atol: 1e-6, rtol: 0});
+    expectArraysClose(two.losses, one.losses, {atol: 0, rtol: 1e-6});
+    // Training moved them: the comparison is not between two untouched copies.
+    const before = fixture.createTinyDecoder(1);
+    expect(Math.max(...values(before.variables).map((v, i) => Math.abs(v - one.weights[i])))).toBeGreaterThan(1e-3);
+    tf.dispose(before.variables as tf.Variable[]);
+  });
+
+  it('a fixed thread count repeats exactly; reduction mean splits into shards the same way', async () => {
+    const a = await decoderRun(2, {reduction: 'mean', weights: {learningRate: 0.01}});
+    const b = await decoderRun(2, {reduction: 'mean', weights: {learningRate: 0.01}});
+    expectArraysClose(b.rows, a.rows, {atol: 0, rtol: 0});
+    expectArraysClose(b.weights, a.weights, {atol: 0, rtol: 0});
+    const one = await decoderRun(1, {reduction: 'mean', weights: {learningRate: 0.01}});
+    expectArraysClose(a.losses, one.losses, {atol: 0, rtol: 1e-6});
+    expectArraysClose(a.weights, one.weights, {atol: 1e-6, rtol: 0});
+  });
+
+  it('weights: false, inference mode: the replica gets the decoder\'s state too', async () => {
+    const run = async (threads: number) => {
+      const decoder = fixture.createTinyDecoder(1, true);
+      decoder.gain!.assign(tf.scalar(0.5)); // in inference mode, apply multiplies by it
+      const data = tinyData();
+      const table = createLatentTable({size: 20, dim: 3, seed: 2});
+      await trainDecoder({decoder, data, table, epochs: 1, batchSize: 8, weights: false, training: false,
+        threads, replica: replica({withState: true})});
+      tf.dispose([data, ...decoder.variables, decoder.gain!]);
+      return table.snapshot();
+    };
+    expectArraysClose(await run(2), await run(1), {atol: 1e-6, rtol: 0});
+  });
+
+  it('trainAutoencoder threads 2 = threads 1 within float rounding', async () => {
+    const run = async (threads: number) => {
+      const decoder = fixture.createTinyDecoder(1), encoder = fixture.createTinyEncoder(4);
+      const data = tinyData();
+      const {history, optimizer} = await trainAutoencoder({encoder, decoder, data, epochs: 2, batchSize: 8, seed: 5,
+        weights: {learningRate: 0.01}, threads, replica: replica()});
+      const result = {weights: values([...encoder.variables, ...decoder.variables]), losses: history.map((h) => h.loss)};
+      optimizer.dispose();
+      tf.dispose([data, ...encoder.variables, ...decoder.variables]);
+      return result;
+    };
+    const one = await run(1), two = await run(2);
+    expectArraysClose(two.weights, one.weights, {atol: 1e-6, rtol: 0});
+    expectArraysClose(two.losses, one.losses, {atol: 0, rtol: 1e-6});
+  });
+
+  it('no leak: the calling thread holds as many tensors after each epoch (workers check their own)', async () => {
+    const decoder = fixture.createTinyDecoder(1);
+    const data = tinyData();
+    const table = createLatentTable({size: 20, dim: 3, seed: 2});
+    const counts: number[] = [];
+    const {optimizer} = await trainDecoder({decoder, data, table, epochs: 4, batchSize: 8, threads: 2, replica: replica(),
+      onEpoch: () => { counts.push(tf.memory().numTensors); }});
+    expect(new Set(counts).size).toBe(1);
+    optimizer!.dispose();
+    tf.dispose([data, ...decoder.variables]);
+  });
+
+  it('throws when a worker fails during the steps, naming the thread and keeping the message; no hang', async () => {
+    // At each of the first steps, so that the failure meets thread 0 spinning, asleep or arriving
+    // at the barrier (a failure that only notified, without moving the waited-on values, could
+    // meet a thread between its last check and its sleep and leave it asleep for good).
+    for (const call of [1, 2, 3, 4]) {
+      await expect(decoderRun(2, {replica: replica({failOnCall: call})}))
+        .rejects.toThrow(new RegExp(`trainDecoder: worker thread 1: tiny replica: call ${call} fails on purpose`));
+    }
+  });
+
+  it('throws when a worker thread exits without a word, instead of waiting for it', async () => {
+    await expect(decoderRun(2, {replica: replica({exitOnCall: 2})}))
+      .rejects.toThrow(/trainDecoder: worker thread 1 stopped without reporting why \(it exited\)/);
+  });
+
+  it('throws when the replica does not match: its export, its variables, its backend', async () => {
+    await expect(decoderRun(2, {replica: {module: FIXTURE, export: 'createNothing'}}))
+      .rejects.toThrow(/trainDecoder: worker thread 1 could not start .*has no function export 'createNothing'/);
+    await expect(decoderRun(2, {replica: replica({extraVariable: true})}))
+      .rejects.toThrow(/the replica's decoder has variables \(then state\) \[3,36\] \[36\] \[4,4,2,4\] \[2\], the decoder being trained has \[3,36\] \[36\] \[4,4,2,4\]/);
+    await expect(decoderRun(2, {replica: {module: FIXTURE, export: 'createTinyReplica', args: ['cpu']}}))
+      .rejects.toThrow(/the replica runs on backend 'cpu', the calling thread on 'wasm'/);
+  });
+});
+
+describe('threads validation', () => {
+  beforeAll(async () => { await useBackend('wasm'); });
+
+  it('throws on a bad count, more threads than cores or than the batch, or no replica, naming the option', async () => {
+    await expect(decoderRun(0)).rejects.toThrow(/trainDecoder: threads must be a positive integer, got 0/);
+    await expect(decoderRun(1.5)).rejects.toThrow(/threads must be a positive integer, got 1.5/);
+    await expect(decoderRun(100_000)).rejects.toThrow(/threads 100000 is more than the \d+ core\(s\) here.*use threads ≤ \d+/);
+    if (TWO_CORES) {
+      await expect(decoderRun(2, {batchSize: 1})).rejects.toThrow(/threads 2 is more than batchSize 1/);
+      await expect(decoderRun(2, {replica: undefined})).rejects.toThrow(/threads 2 needs replica: \{module, export, args\?\}/);
+    }
+  });
+});
+
+describe('shardBounds', () => {
+  it('splits a batch into contiguous, near-equal shards; fewer samples than threads leaves some empty', () => {
+    expect(shardBounds(32, 2)).toEqual([0, 16, 32]);
+    expect(shardBounds(7, 3)).toEqual([0, 2, 4, 7]);
+    expect(shardBounds(1, 2)).toEqual([0, 0, 1]);
+  });
+});

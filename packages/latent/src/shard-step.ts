@@ -1,0 +1,151 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type {Adam} from './adam';
+import type {Module} from './module';
+import {entryLosses, reduceLoss, type LossReduction, type ReconstructionLoss} from './reconstruction-loss';
+import type {StepBuffers} from './step-buffers';
+
+/**
+ * The scalar one shard of a batch differentiates, so that the shards' losses (and gradients)
+ * add up to the batch's: `reduceLoss` itself for the whole batch; for a shard under `'mean'`,
+ * its entries' sum over the whole batch's entry count.
+ */
+export function shardLoss(output: tf.Tensor, target: tf.Tensor, loss: ReconstructionLoss, reduction: LossReduction,
+  batchSize: number): tf.Scalar {
+  if (reduction === 'sum' || target.shape[0] === batchSize) return reduceLoss(output, target, loss, reduction);
+  return tf.tidy(() => tf.div(tf.sum(entryLosses(output, target, loss)), batchSize * (target.size / target.shape[0])));
+}
+
+/** How a batch's loss is formed; `batchSize` is the whole batch's (a shard may be a part of it). */
+export interface LossOptions {
+  readonly loss: ReconstructionLoss;
+  readonly reduction: LossReduction;
+  readonly training: boolean;
+  readonly batchSize: number;
+  /** Called with the output and target of every call (trainers check the shape once). */
+  readonly check?: (output: tf.Tensor, target: tf.Tensor) => void;
+}
+
+/**
+ * trainDecoder's gradients for rows z [b, m] and samples x [b, …]: the loss, its gradient with
+ * respect to z and to `variables`. The caller owns (and disposes) the tensors.
+ */
+export function decoderGradients(decoder: Module, variables: readonly tf.Variable[], z: tf.Tensor2D, x: tf.Tensor,
+  options: LossOptions): {value: tf.Scalar; rowGrad: tf.Tensor; weightGrads: tf.Tensor[]} {
+  const {value, grads} = tf.engine().gradients(() => {
+    const out = decoder.apply(z, {training: options.training});
+    options.check?.(out, x);
+    return shardLoss(out, x, options.loss, options.reduction, options.batchSize);
+  }, [z, ...variables]);
+  return {value, rowGrad: grads[0], weightGrads: grads.slice(1)};
+}
+
+/** trainAutoencoder's gradients for samples x [b, …]: the loss of decoder(encoder(x)) and its gradient with respect to `variables`. */
+export function autoencoderGradients(encoder: Module, decoder: Module, variables: readonly tf.Variable[], x: tf.Tensor,
+  options: LossOptions): {value: tf.Scalar; weightGrads: tf.Tensor[]} {
+  const {value, grads} = tf.engine().gradients(() => {
+    const out = decoder.apply(encoder.apply(x, {training: options.training}), {training: options.training});
+    options.check?.(out, x);
+    return shardLoss(out, x, options.loss, options.reduction, options.batchSize);
+  }, [...variables]);
+  return {value, weightGrads: grads};
+}
+
+/** What every thread of a data-parallel run computes: plain data, posted to the workers. */
+export interface ShardSpec {
+  /** trainDecoder (rows in, row gradients out) or trainAutoencoder. */
+  readonly task: 'decoder' | 'autoencoder';
+  readonly loss: ReconstructionLoss;
+  readonly reduction: LossReduction;
+  readonly training: boolean;
+  /** trainDecoder with `weights: false` (rows only), or trainAutoencoder with `freezeDecoder`. */
+  readonly frozen: boolean;
+  /** Shape of one sample. */
+  readonly sampleShape: readonly number[];
+}
+
+/** The modules one thread trains: its own copies. */
+export interface ShardModules {
+  readonly decoder: Module;
+  readonly encoder?: Module;
+}
+
+/** The variables whose gradients the slots hold, in order: what the optimizer steps. */
+export function trainedVariables(spec: ShardSpec, modules: ShardModules): tf.Variable[] {
+  if (spec.task === 'decoder') return spec.frozen ? [] : [...modules.decoder.variables];
+  return spec.frozen ? [...modules.encoder!.variables] : [...modules.encoder!.variables, ...modules.decoder.variables];
+}
+
+/**
+ * One thread's part of a data-parallel step: `compute` its shard of the batch in `buffers`
+ * (writing its loss, its rows' gradients and its weight gradients), then, after the barrier,
+ * `finish`: sum every thread's weight gradients in thread order and step its own optimizer.
+ * Thread 0 and the workers run this same code on their own copies of the modules.
+ */
+export class ShardStep {
+  private readonly variables: tf.Variable[];
+  private readonly sum: Float32Array;
+  private readonly sampleSize: number;
+
+  constructor(
+    private readonly spec: ShardSpec,
+    private readonly modules: ShardModules,
+    private readonly optimizer: Adam | undefined,
+    private readonly buffers: StepBuffers,
+    private readonly thread: number,
+    private readonly check?: (output: tf.Tensor, target: tf.Tensor) => void,
+  ) {
+    this.variables = trainedVariables(spec, modules);
+    this.sum = new Float32Array(buffers.layout.params);
+    this.sampleSize = buffers.layout.sampleSize;
+  }
+
+  /** Compute this thread's shard of the batch the buffers hold; results go into the buffers. */
+  compute(parity: number): void {
+    const b = this.buffers, t = this.thread, m = b.layout.rowDim;
+    const from = b.bounds[t], to = b.bounds[t + 1], count = to - from;
+    const slot = b.grads(parity, t);
+    if (count === 0) {
+      b.losses[t] = 0;
+      slot.fill(0);
+      return;
+    }
+    const options: LossOptions = {...this.spec, batchSize: b.bounds[b.layout.threads], check: this.check};
+    const {value, rowGrad, weightGrads} = tf.tidy(() => {
+      const x = tf.tensor(this.gatherSamples(b.indices.subarray(from, to)), [count, ...this.spec.sampleShape]);
+      if (this.spec.task === 'autoencoder') {
+        return {...autoencoderGradients(this.modules.encoder!, this.modules.decoder, this.variables, x, options), rowGrad: undefined};
+      }
+      const z = tf.tensor2d(b.rows.subarray(from * m, to * m), [count, m]);
+      return decoderGradients(this.modules.decoder, this.variables, z, x, options);
+    });
+    try {
+      b.losses[t] = value.dataSync()[0];
+      if (rowGrad) b.rowGrads.set(rowGrad.dataSync(), from * m);
+      let offset = 0;
+      for (const g of weightGrads) {
+        slot.set(g.dataSync(), offset);
+        offset += g.size;
+      }
+    } finally {
+      tf.dispose([value, ...(rowGrad ? [rowGrad] : []), ...weightGrads]);
+    }
+  }
+
+  /** After the barrier: the summed weight gradients, one optimizer step. */
+  finish(parity: number): void {
+    if (this.variables.length === 0 || !this.optimizer) return;
+    const sum = tf.tensor1d(this.buffers.sumGrads(parity, this.sum));
+    try {
+      this.optimizer.applyFlatGradient(sum);
+    } finally {
+      sum.dispose();
+    }
+  }
+
+  private gatherSamples(indices: Int32Array): Float32Array {
+    const size = this.sampleSize, data = this.buffers.data;
+    const out = new Float32Array(indices.length * size);
+    for (let i = 0; i < indices.length; i++) out.set(data.subarray(indices[i] * size, (indices[i] + 1) * size), i * size);
+    return out;
+  }
+}
