@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {Adam, type AdamOptions} from './adam';
-import {checkData, checkOutputShape, entriesPerSample} from './check-data';
+import {checkData, checkDecoderInput, checkOutputShape, entriesPerSample, firstForward} from './check-data';
 import {checkEpochOptions, runEpochs, type EpochLoopOptions, type EpochReport} from './epoch-loop';
-import {BadConfigError, BadDataError} from './latent-errors';
+import {BadDataError} from './latent-errors';
 import type {LatentTable} from './latent-table';
 import type {Module} from './module';
 import {checkLossOptions, reduceLoss, type LossReduction, type ReconstructionLoss} from './reconstruction-loss';
@@ -53,9 +53,7 @@ export async function trainDecoder(options: TrainDecoderOptions): Promise<TrainD
   if (data.shape[0] !== table.size) {
     throw new BadDataError(`${where}: data has ${data.shape[0]} samples, table has ${table.size} rows`);
   }
-  if (!decoder || typeof decoder.apply !== 'function') {
-    throw new BadConfigError(`${where}: decoder must have an apply(z) function and variables`);
-  }
+  checkDecoderInput(where, decoder, table.dim, "the table's dim");
   const optimizer = weights === false ? undefined : weights instanceof Adam ? weights : new Adam(decoder.variables, weights);
   const variables = weights === false ? [] : decoder.variables;
   const m = table.dim;
@@ -68,11 +66,10 @@ export async function trainDecoder(options: TrainDecoderOptions): Promise<TrainD
       const x = tf.gather(data, idx);
       const z = tf.tensor2d(rows, [indices.length, m]);
       const {value, grads} = tf.engine().gradients(() => {
-        const out = decoder.apply(z, {training});
-        if (!shapeChecked) {
-          checkOutputShape(where, out, x);
-          shapeChecked = true;
-        }
+        if (shapeChecked) return reduceLoss(decoder.apply(z, {training}), x, loss, reduction);
+        const out = firstForward(where, decoder, z, "the table's dim", training);
+        checkOutputShape(where, out, x);
+        shapeChecked = true;
         return reduceLoss(out, x, loss, reduction);
       }, [z, ...variables]);
       return {lossValue: value, rowGrad: grads[0], weightGrads: grads.slice(1)};
