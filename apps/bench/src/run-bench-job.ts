@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {useBackend} from '@encoderless/backends';
-import {createLatentTable, trainAutoencoder, trainDecoder} from '@encoderless/latent';
+import {createLatentTable, fitRepresentations, trainAutoencoder, trainDecoder} from '@encoderless/latent';
 import type {Model} from '@encoderless/models';
 import {createRandom} from '@encoderless/random';
 import type {BenchModel, BenchWorkload} from './bench-options';
@@ -63,10 +63,12 @@ async function forwardFlopsPerSample(model: Model): Promise<number> {
 }
 
 /**
- * Seconds of one pass over `data` (its batches) with the trainer of `workload`: `train` moves
- * the decoder's weights and the rows (trainDecoder), `infer` the rows alone through the frozen
- * decoder in inference mode (what fitRepresentations runs at test time), `autoencoder` trains
- * encoder and decoder end to end (trainAutoencoder).
+ * Seconds of one pass over `data` with the trainer of `workload`: `train` moves the decoder's
+ * weights and the rows (trainDecoder, mini-batches of `batchSize`), `infer` is one step of
+ * fitRepresentations with its default settings (every row one gradient of its own loss through
+ * the frozen decoder, input gradients only, passes of FIT_DEFAULTS.batchSize rows), timed by the
+ * step's own report so its closing evaluation is not counted; `autoencoder` trains encoder and
+ * decoder end to end (trainAutoencoder).
  */
 async function runOnce(workload: BenchWorkload, decoder: Model, encoder: Model, data: tf.Tensor, batchSize: number, seed: number): Promise<number> {
   const n = data.shape[0];
@@ -75,11 +77,14 @@ async function runOnce(workload: BenchWorkload, decoder: Model, encoder: Model, 
     optimizer.dispose();
     return history[0].seconds;
   }
-  const table = createLatentTable({size: n, dim: decoder.inputShape[0], seed});
-  const frozen = workload === 'infer';
-  const {history, optimizer} = await trainDecoder({
-    decoder, data, table, epochs: 1, batchSize, seed, ...(frozen ? {weights: false, training: false} : {}),
-  });
+  const dim = decoder.inputShape[0];
+  if (workload === 'infer') {
+    let seconds = NaN;
+    await fitRepresentations({decoder, data, dim, maxSteps: 1, convergence: false, seed, onStep: (r) => { seconds = r.seconds; }});
+    return seconds;
+  }
+  const table = createLatentTable({size: n, dim, seed});
+  const {history, optimizer} = await trainDecoder({decoder, data, table, epochs: 1, batchSize, seed});
   optimizer?.dispose();
   return history[0].seconds;
 }
