@@ -220,6 +220,10 @@ describe('fitRepresentations (wasm)', () => {
     const data = tf.tensor2d([[1]]);
     await expect(fitRepresentations({decoder, data, dim: 1, restarts: 0})).rejects.toThrow(/restarts must be an integer ≥ 1, got 0/);
     expect(() => resolveFitSettings({convergence: {tolerance: 1}})).toThrow(/convergence.tolerance must lie in \[0, 1\), got 1/);
+    expect(() => resolveFitSettings({init: 'zeros', restarts: 2})).toThrow(/restarts 2 with init 'zeros' would start every restart at the origin/);
+    expect(() => resolveFitSettings({optimizer: {kind: 'adam', learningRate: 0.1}, adaptiveRate: {}}))
+      .toThrow(/adaptiveRate needs an SGD optimizer, got 'adam'/);
+    expect(resolveFitSettings({optimizer: {kind: 'adam', learningRate: 0.1}}).adaptiveRate).toBe(false);
     expect(() => resolveFitSettings({optimizer: {kind: 'sgd', learningRate: 0.1, semantics: 'dense'}}))
       .toThrow(/semantics 'dense' is a training rule/);
     const nan = tf.tensor2d([[NaN]]);

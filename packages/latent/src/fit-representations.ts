@@ -174,6 +174,9 @@ export function resolveFitSettings(options: FitSettingsOptions = {}): FitSetting
   if (!Number.isInteger(seed)) throw new BadConfigError(`${where}: seed must be an integer, got ${seed}`);
   if (init !== 'normal' && init !== 'zeros') throw new BadConfigError(`${where}: init must be 'normal' or 'zeros', got '${String(init)}'`);
   if (!(Number.isFinite(initStd) && initStd >= 0)) throw new BadConfigError(`${where}: initStd must be a number ≥ 0, got ${initStd}`);
+  if (init === 'zeros' && restarts > 1) {
+    throw new BadConfigError(`${where}: restarts ${restarts} with init 'zeros' would start every restart at the origin; use init 'normal'`);
+  }
   checkLossOptions(where, loss, reduction);
   const given = options.optimizer;
   if (given?.kind === 'sgd' && given.semantics === 'dense') {
