@@ -35,7 +35,7 @@ describe('fitRepresentations (wasm)', () => {
     const data = tf.tensor2d(x);
     const {rows, loss, stepsRun, unconverged, settings} = await fitRepresentations({decoder, data, dim: 2, seed: 2});
     expect(settings).toEqual({...FIT_DEFAULTS, seed: 2});
-    // The rule stops a row once its loss improves by less than 0.1% in 10 steps: on this convex
+    // The rule stops a row once its loss improves by less than 0.1% in 5 steps: on this convex
     // problem that leaves the rows within 0.02 of the float64 closed form and the loss within
     // 1e-4 (relative) of the optimum.
     const best = leastSquares(x);

@@ -142,7 +142,7 @@ export const FIT_DEFAULTS: FitSettings = {
   adaptiveRate: {grow: 1.2, shrink: 0.5, maxFactor: 30},
   maxSteps: 100,
   batchSize: 256,
-  convergence: {patience: 10, tolerance: 1e-3},
+  convergence: {patience: 5, tolerance: 1e-3},
   restarts: 1,
   init: 'normal',
   initStd: 1,
