@@ -7,8 +7,9 @@ import {checkLossOptions, sampleLosses, type LossReduction, type ReconstructionL
 import {resolveRowOptimizer, type AdamRowOptimizerConfig, type RowOptimizerConfig, type SgdRowOptimizerConfig} from './row-optimizer';
 
 /**
- * When a row is done: its own loss has not fallen below `(1 − tolerance)` × its best earlier
- * loss for `patience` steps in a row. A done row leaves the active set and stops moving.
+ * When a row is done: for `patience` steps in a row its own loss has not fallen below
+ * `(1 − tolerance)` × its loss at its last such improvement (the first evaluation counts as
+ * one). A done row leaves the active set and stops moving.
  */
 export interface ConvergenceOptions {
   /** Steps without a relative improvement before the row is done. Default `FIT_DEFAULTS.convergence.patience`. */
@@ -45,7 +46,7 @@ export interface FitSettingsOptions {
   readonly maxSteps?: number;
   /**
    * Rows per forward/backward pass. Memory and speed only: a row's trajectory does not depend
-   * on which rows share its pass. Default 256 (about twice the samples/s of 32 on wasm).
+   * on which rows share its pass. Default 256 (on wasm about 10% less CPU per row than 32).
    */
   readonly batchSize?: number;
   /**
