@@ -114,10 +114,14 @@ describe('fitRepresentations (wasm)', () => {
     const scale = tf.tensor1d([1, 0.1]);
     const decoder = moduleFromFunction((z) => tf.mul(z, scale), []);
     const data = tf.tensor2d([[1, 0], [0, 1]]);
+    const active: number[] = [];
     const {rows, stepsRun, unconverged, sampleLosses} = await fitRepresentations({
       decoder, data, dim: 2, init: 'zeros', maxSteps: 15, convergence: {patience: 3, tolerance: 0.02},
       optimizer: {kind: 'sgd', learningRate: 0.1, momentum: 0}, adaptiveRate: false,
+      onStep: (r) => { active.push(r.activeRows); },
     });
+    // Both rows are evaluated in steps 0–3; from step 4 on only the fast one: the cost shrinks.
+    expect(active).toEqual([2, 2, 2, 2, ...Array(11).fill(1)]);
     // Float64 references: z₁ after 15 steps of z ← z − 0.2·(z − 1); z₂ after 3 of z ← z − 0.02·(0.1·z − 1).
     let fast = 0, slow = 0;
     for (let t = 0; t < 15; t++) fast -= 0.2 * (fast - 1);
