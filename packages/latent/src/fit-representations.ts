@@ -305,7 +305,8 @@ export async function fitRepresentations(options: FitRepresentationsOptions): Pr
       const r = rows[k], l = losses[k];
       if (!Number.isFinite(l)) {
         throw new BadDataError(`${where}: the loss of sample ${r % n} (restart ${Math.floor(r / n)}) became ${l} ` +
-          `at step ${step}; lower the optimizer's learningRate (now ${settings.optimizer.learningRate})`);
+          `at step ${step}; lower the optimizer's learningRate (now ${settings.optimizer.learningRate}), ` +
+          'or check that the decoder outputs finite values');
       }
       if (l < bestLoss[r]) {
         bestLoss[r] = l;
