@@ -124,6 +124,28 @@ describe('fitAutoDecoder (wasm)', () => {
     model.dispose();
   });
 
+  it('onStart reports the load before the first epoch; a load below 1 comes with a warning', async () => {
+    const events: string[] = [];
+    let plan: import('./index').FitPlan | undefined;
+    // 40 samples × 5 entries = 200 numbers; the linear decoder 2→5 has 15 weights and the rows
+    // 40·2 = 80 values: load 200 / 95 = 2.105 (eq. 3 by hand).
+    const model = await fitAutoDecoder(plane(40, 6), {
+      ...quick, epochs: 2, onStart: (p) => { plan = p; events.push('start'); }, onEpoch: () => { events.push('epoch'); },
+    });
+    expect(events).toEqual(['start', 'epoch', 'epoch']);
+    expect(plan).toMatchObject({trainingSamples: 40, validationSamples: 0, latentDim: 2, parameters: 15, loadWarning: null});
+    expect(plan!.decoderLoad).toBeCloseTo(200 / 95, 10);
+    expect(plan!.decoderLoad).toBeCloseTo(model.decoderLoad(), 10);
+    model.dispose();
+    // A 2→64→64→5 MLP on 10 samples: 50 numbers against 4,677 weights + 20 row values.
+    const small = await fitAutoDecoder(plane(10, 7), {...quick, decoder: {kind: 'mlp', hidden: [64, 64]}, epochs: 1,
+      onStart: (p) => { plan = p; }});
+    expect(plan!.parameters).toBe(2 * 64 + 64 + 64 * 64 + 64 + 64 * 5 + 5);
+    expect(plan!.decoderLoad).toBeCloseTo(50 / (4677 + 20), 10);
+    expect(plan!.loadWarning).toMatch(/^decoder load 0\.01 < 1: .*can memorise the training samples/);
+    small.dispose();
+  });
+
   it('counts: Poisson and negative binomial fit, and the dispersions are learned', async () => {
     const rng = createRandom(7);
     // Counts whose means follow a 1-d factor, over-dispersed by a gamma draw (NB with r = 2).

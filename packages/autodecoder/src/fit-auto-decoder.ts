@@ -4,12 +4,14 @@ import {
   createLatentTable, PAPER_ROW_OPTIMIZER, resolveRowOptimizer, trainDecoder, type Module, type RowOptimizerConfig,
 } from '@encoderless/latent';
 import {modelKinds, type ModelKinds} from '@encoderless/models';
+import {decoderLoad} from '@encoderless/load';
 import {createRandom} from '@encoderless/random';
 import {
   AutoDecoder, LOSSES, reconstructionLoss, type AutoDecoderLoss, type AutoDecoderSettings, type EpochRecord, type StopReason,
   type ValidationSettings,
 } from './auto-decoder';
 import {sizeOf, toSamples, type DataInput} from './data-input';
+import {loadWarning} from './fit-report';
 import {fitRows, resolveTransformSettings, TRANSFORM_DEFAULTS, type TransformOptions} from './fit-rows';
 import {checkNormalizationKind, fitNormalization, normalize, type NormalizationKind} from './normalization';
 import {DEFAULT_MLP, resolveDecoder, type DecoderOption} from './resolve-decoder';
@@ -47,6 +49,11 @@ export interface FitAutoDecoderOptions {
   readonly seed?: number;
   /** Extra zoo kinds for a spec given as `decoder` (as `createModel` takes them). */
   readonly kinds?: ModelKinds;
+  /**
+   * Called once the decoder is built, before the first epoch (awaited): its parameter count and
+   * the decoder load (eq. 3) of this fit, with a warning below 1 — worth printing before a long run.
+   */
+  readonly onStart?: (plan: FitPlan) => void | Promise<void>;
   /** Called after every epoch, awaited. */
   readonly onEpoch?: (report: FitProgress) => void | Promise<void>;
   /**
@@ -66,6 +73,22 @@ interface BestState {
   readonly validationRows: Float32Array;
 }
 
+/** What `onStart` receives: the fit about to run. */
+export interface FitPlan {
+  readonly trainingSamples: number;
+  readonly validationSamples: number;
+  readonly featureShape: readonly number[];
+  readonly latentDim: number;
+  /** 'mlp-decoder', 'cifar-decoder', 'custom module', … */
+  readonly decoder: string;
+  /** Trainable parameters (decoder weights, and the dispersions of the negative binomial). */
+  readonly parameters: number;
+  /** N·n / (W + N·m), eq. 3, with N the training samples. */
+  readonly decoderLoad: number;
+  /** A sentence when the load is below 1, else null. */
+  readonly loadWarning: string | null;
+}
+
 /** What `onEpoch` receives. */
 export interface FitProgress extends EpochRecord {
   readonly epochs: number;
@@ -77,7 +100,7 @@ export interface FitProgress extends EpochRecord {
 }
 
 const optionKeys = ['latentDim', 'decoder', 'loss', 'normalize', 'epochs', 'batchSize', 'learningRate', 'weightDecay',
-  'rowOptimizer', 'validation', 'transform', 'seed', 'kinds', 'onEpoch', 'signal'];
+  'rowOptimizer', 'validation', 'transform', 'seed', 'kinds', 'onStart', 'onEpoch', 'signal'];
 
 /**
  * Fits an auto-decoder: a decoder trained together with one free representation per sample
@@ -129,6 +152,15 @@ export async function fitAutoDecoder(data: DataInput, options: FitAutoDecoderOpt
   const trainSeed = rng.seed();
 
   try {
+    if (options.onStart) {
+      const parameters = decoder.countParameters() + (logDispersion?.size ?? 0);
+      const load = decoderLoad({samples: split.train.length, dataDim: size, latentDim: m, weights: parameters});
+      await options.onStart({
+        trainingSamples: split.train.length, validationSamples: split.validation.length, featureShape: shape, latentDim: m,
+        decoder: decoder.description, parameters, decoderLoad: load,
+        loadWarning: loadWarning({load, parameters, samples: split.train.length, latentDim: m, entries: size}),
+      });
+    }
     const {optimizer} = await trainDecoder({
       decoder: trained, data: xTrain, table, loss: lossFn, epochs: settings.epochs, batchSize: settings.batchSize, seed: trainSeed,
       weights: {learningRate: settings.learningRate, weightDecay: settings.weightDecay},
@@ -136,7 +168,7 @@ export async function fitAutoDecoder(data: DataInput, options: FitAutoDecoderOpt
       onEpoch: async (report) => {
         let validationLoss: number | undefined;
         if (xVal && ((report.epoch + 1) % checkEvery === 0 || report.epoch + 1 === settings.epochs)) {
-          const fitted = await fitRows(frozen, xVal, m, lossFn, settings.transform);
+          const fitted = await fitRows(frozen, xVal, m, lossFn, settings.transform, table.snapshot());
           validationLoss = fitted.loss;
           if (!kept.best || fitted.loss < kept.best.loss) {
             tf.dispose(kept.best?.weights ?? []);
@@ -167,7 +199,7 @@ export async function fitAutoDecoder(data: DataInput, options: FitAutoDecoderOpt
       validationRows = best.validationRows;
     } else {
       trainRows = table.snapshot();
-      if (xVal) validationRows = (await fitRows(frozen, xVal, m, lossFn, settings.transform)).rows;
+      if (xVal) validationRows = (await fitRows(frozen, xVal, m, lossFn, settings.transform, trainRows)).rows;
     }
     const rows = new Float32Array(samples.count * m);
     split.train.forEach((i, k) => rows.set(trainRows.subarray(k * m, (k + 1) * m), i * m));
@@ -226,7 +258,7 @@ function resolveSettings(fn: string, options: FitAutoDecoderOptions): AutoDecode
   resolveRowOptimizer(rowOptimizer, `${fn}: rowOptimizer`);
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed)) throw new BadConfigError(`${fn}: seed must be an integer, got ${describe(seed)}`, {option: 'seed'});
-  for (const name of ['onEpoch'] as const) {
+  for (const name of ['onStart', 'onEpoch'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') {
       throw new BadConfigError(`${fn}: ${name} must be a function, got ${describe(options[name])}`, {option: name});
     }

@@ -43,16 +43,25 @@ export function summarizeFit(model: AutoDecoder): FitSummary {
   return {
     trainingSamples, validationSamples: model.validationIndices.length, featureShape: model.featureShape,
     latentDim: model.latentDim, decoder: model.decoder.description, parameters: model.countParameters(), decoderLoad: load,
-    loadWarning: load < 1
-      ? `decoder load ${load.toFixed(2)} < 1: the decoder has more free parameters (${model.countParameters()} weights + ` +
-        `${trainingSamples}·${model.latentDim} representation values) than the data has numbers ` +
-        `(${trainingSamples}·${sizeOf(model.featureShape)}), so it can memorise the training samples; use a smaller decoder, ` +
-        'a smaller latent dimension or more samples'
-      : null,
+    loadWarning: loadWarning({load, parameters: model.countParameters(), samples: trainingSamples, latentDim: model.latentDim,
+      entries: sizeOf(model.featureShape)}),
     loss: model.settings.loss, normalize: model.settings.normalize, epochsRun: model.history.length, epochs: model.settings.epochs,
     stopReason: model.stopReason, bestEpoch: model.bestEpoch, finalTrainingLoss: model.history.at(-1)?.loss ?? NaN,
     bestValidationLoss: validation.length > 0 ? Math.min(...validation) : null,
   };
+}
+
+/**
+ * A sentence when a decoder load is below 1 (the decoder can memorise its training samples),
+ * else null: what `summarizeFit` and `fitAutoDecoder`'s `onStart` report.
+ */
+export function loadWarning(o: {load: number; parameters: number; samples: number; latentDim: number; entries: number}): string | null {
+  return o.load < 1
+    ? `decoder load ${o.load.toFixed(2)} < 1: the decoder has more free parameters (${o.parameters} weights + ` +
+      `${o.samples}·${o.latentDim} representation values) than the data has numbers ` +
+      `(${o.samples}·${o.entries}), so it can memorise the training samples; use a smaller decoder, ` +
+      'a smaller latent dimension or more samples'
+    : null;
 }
 
 /** The summary as a short markdown report: a table of settings and results, the load warning first. */
