@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {useBackend} from '@encoderless/backends';
 import {createRandom} from '@encoderless/random';
-import {expectNoLeaksAsync} from '@encoderless/test-utils';
+import {expectArraysClose, expectNoLeaksAsync} from '@encoderless/test-utils';
 import {fitAutoDecoder, type FitAutoDecoderOptions} from './index';
 
 /** N samples on a 2-d plane in 5-d space (x = z·W + offset), in units far from 1, as a number[][]. */
@@ -111,6 +111,21 @@ describe('fitAutoDecoder (wasm)', () => {
     const steps: number[] = [];
     await model.transform(data, {maxSteps: 7, convergence: false, onProgress: (r) => { steps.push(r.step); }});
     expect(steps).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    // What progress reports as each sample's best representation so far: without normalisation
+    // the loss per entry is the decoding's squared error / 5 features, so the reports' mean loss
+    // must be that of the representations they hand out.
+    const raw = await fitAutoDecoder(data, {...quick, epochs: 3, normalize: 'none'});
+    const reported: number[] = [], seen: number[][][] = [];
+    await raw.transform(data, {maxSteps: 7, convergence: false, onProgress: (r) => {
+      reported.push(r.loss);
+      seen.push(r.representations());
+    }});
+    const meanLoss = (z: number[][]) => raw.decode(z).flat().reduce((sum, v, k) => sum + (v - data.flat()[k]) ** 2, 0) / (data.length * 5);
+    expect(seen[0]).toHaveLength(data.length);
+    expect(seen[0][0]).toHaveLength(2);
+    expectArraysClose(seen.map(meanLoss), reported, {rtol: 1e-4});
+    expect(reported[6]).toBeLessThan(reported[0]);
+    raw.dispose();
     await expect(model.transform(data, {convergence: {patience: 0, tolerance: 0.1}})).rejects.toThrow(/convergence must be \{patience: integer ≥ 1/);
     model.dispose();
   });

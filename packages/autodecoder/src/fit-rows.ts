@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import {BadConfigError, describe} from '@encoderless/errors';
+import {toRows} from './data-input';
 import {FIT_DEFAULTS, fitRepresentations, type Module, type ReconstructionLoss, type RowOptimizerConfig} from '@encoderless/latent';
 
 /**
@@ -42,6 +43,11 @@ export interface TransformProgress {
   readonly step: number;
   readonly maxSteps: number;
   readonly loss: number;
+  /**
+   * Each sample's best representation so far, [samples][latentDim], computed when called: to
+   * show a fit as it converges (decode them) without paying for it at every step.
+   */
+  representations(): number[][];
 }
 
 /** `fitRepresentations`' own defaults (per-row descent, each row stopping when its own loss stops falling). */
@@ -104,7 +110,10 @@ export async function fitRows(decoder: Module, data: tf.Tensor, latentDim: numbe
     decoder, data, dim: latentDim, loss, maxSteps: settings.maxSteps, restarts: settings.restarts, seed: settings.seed,
     batchSize: settings.batchSize, ...(settings.optimizer ? {optimizer: settings.optimizer} : {}),
     ...(settings.convergence === null ? {} : {convergence: settings.convergence}),
-    ...(onProgress ? {onStep: (r) => onProgress({step: r.step + 1, maxSteps: settings.maxSteps, loss: r.loss})} : {}),
+    ...(onProgress ? {onStep: (r) => onProgress({
+      step: r.step + 1, maxSteps: settings.maxSteps, loss: r.loss,
+      representations: () => toRows(r.bestRows(), data.shape[0], latentDim),
+    })} : {}),
   });
   return {rows: result.rows, losses: result.sampleLosses, loss: result.loss};
 }

@@ -134,6 +134,31 @@ describe('fitRepresentations (wasm)', () => {
     tf.dispose([scale, data]);
   });
 
+  it("onStep's bestRows are each sample's lowest-loss row so far, a fresh copy each call", async () => {
+    // The decoder and rule of the test above: x̂ = z ⊙ (1, 0.1), zeros init, SGD lr 0.1 without
+    // momentum, tolerance 2%, patience 3. Step s evaluates each active row before its update, and
+    // both losses fall at every evaluation, so after step s the best row of the fast sample is
+    // its row after s updates, and that of the slow one its row after min(s, 3) (done at step 3).
+    const scale = tf.tensor1d([1, 0.1]);
+    const decoder = moduleFromFunction((z) => tf.mul(z, scale), []);
+    const data = tf.tensor2d([[1, 0], [0, 1]]);
+    const seen: Float32Array[] = [];
+    await fitRepresentations({
+      decoder, data, dim: 2, init: 'zeros', maxSteps: 6, convergence: {patience: 3, tolerance: 0.02},
+      optimizer: {kind: 'sgd', learningRate: 0.1, momentum: 0}, adaptiveRate: false,
+      onStep: (r) => {
+        const rows = r.bestRows();
+        rows.fill(99); // a copy: the next call is not affected
+        seen.push(r.bestRows());
+      },
+    });
+    const fast = (s: number) => { let z = 0; for (let t = 0; t < s; t++) z -= 0.2 * (z - 1); return z; };
+    const slow = (s: number) => { let z = 0; for (let t = 0; t < Math.min(s, 3); t++) z -= 0.02 * (0.1 * z - 1); return z; };
+    expect(seen).toHaveLength(6);
+    seen.forEach((rows, s) => expectArraysClose(rows, [fast(s), 0, 0, slow(s)], {atol: 1e-6}));
+    tf.dispose([scale, data]);
+  });
+
   it('restarts rescue a sample whose first start lands in the worse of two basins', async () => {
     // x̂ = z³ − 3z, target −3: the root z ≈ −2.1038 (loss 0) is reached from starts below −1;
     // from above −1, descent stops at the local minimum z = 1 of the cubic (x̂ = −2, loss 1).

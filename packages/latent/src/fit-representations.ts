@@ -121,6 +121,12 @@ export interface FitStepReport {
   readonly loss: number;
   /** Wall time of the step in seconds. */
   readonly seconds: number;
+  /**
+   * Each sample's lowest-loss row so far, over its restarts [N, m] (the rows the result would
+   * hold if the fit ended here): a fresh copy, made when called, so a caller that draws the
+   * fit now and then pays only then.
+   */
+  bestRows(): Float32Array;
 }
 
 /** Every setting of a fit, resolved: plain data, for a run's config.json. */
@@ -348,6 +354,20 @@ export async function fitRepresentations(options: FitRepresentationsOptions): Pr
     }
   };
 
+  /** Each sample's lowest-loss row over its restarts [N, m], and that loss per entry [N]. */
+  const bestPerSample = (): {rows: Float32Array; losses: Float32Array} => {
+    const rows = new Float32Array(n * dim);
+    const losses = new Float32Array(n).fill(Infinity);
+    for (let r = 0; r < total; r++) {
+      const i = r % n, l = bestLoss[r] / perEntry;
+      if (l < losses[i]) {
+        losses[i] = l;
+        rows.set(best.subarray(r * dim, (r + 1) * dim), i * dim);
+      }
+    }
+    return {rows, losses};
+  };
+
   let active = Int32Array.from({length: total}, (_, i) => i);
   let stepsRun = 0;
   for (let step = 0; step < maxSteps && active.length > 0; step++) {
@@ -372,7 +392,10 @@ export async function fitRepresentations(options: FitRepresentationsOptions): Pr
     table.endEpoch();
     stepsRun = step + 1;
     const seconds = (performance.now() - started) / 1000;
-    await onStep?.({step, activeRows: active.length, remainingRows: still.length, loss: meanBest(bestLoss, n, restarts, perEntry), seconds});
+    await onStep?.({
+      step, activeRows: active.length, remainingRows: still.length, loss: meanBest(bestLoss, n, restarts, perEntry), seconds,
+      bestRows: () => bestPerSample().rows,
+    });
     active = Int32Array.from(still);
   }
   // Rows still active at the cap took a last step that no pass has evaluated: evaluate it.
@@ -381,15 +404,7 @@ export async function fitRepresentations(options: FitRepresentationsOptions): Pr
     const z = table.gather(rows);
     record(rows, evaluate(rows, z, false).losses, z, maxSteps);
   }
-  const rows = new Float32Array(n * dim);
-  const losses = new Float32Array(n).fill(Infinity);
-  for (let r = 0; r < total; r++) {
-    const i = r % n, l = bestLoss[r] / perEntry;
-    if (l < losses[i]) {
-      losses[i] = l;
-      rows.set(best.subarray(r * dim, (r + 1) * dim), i * dim);
-    }
-  }
+  const {rows, losses} = bestPerSample();
   let sum = 0;
   for (const l of losses) sum += l;
   return {rows, sampleLosses: losses, loss: sum / n, stepsRun, unconverged: active.length, settings};
