@@ -86,7 +86,7 @@ async function drawAndFit(page) {
   const fit = await data(page, 'fit-status');
   const loss = Number(fit.loss);
   if (!(loss < LOSS_BOUND)) throw new Error(`the drawn 7's fitted loss ${loss.toFixed(4)} is not below the bound ${LOSS_BOUND.toFixed(4)}`);
-  return {loss, seconds: Number(fit.seconds), computeSeconds: Number(fit.computeSeconds), steps: Number(fit.steps), rowStepsPerSecond: Number(fit.rowStepsPerSecond)};
+  return {loss, seconds: Number(fit.seconds), computeSeconds: Number(fit.computeSeconds), steps: Number(fit.steps), stepsPerSecond: Number(fit.stepsPerSecond)};
 }
 
 /** Train N = 500 for `epochs` epochs; the loss must fall from the first epoch to the last. */
@@ -189,12 +189,12 @@ async function main() {
   for (const isolated of [true, false]) results.push(await runMode({isolated, epochs}));
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   console.log(`Chromium ${args.chromium}; bound on the drawn digit's loss ${LOSS_BOUND.toFixed(4)} (1.5 × held-out P90 ${about.testLossP90.toFixed(4)})`);
-  console.log('| page | wasm build | threads | fit loss | descent s | row-steps/s | training loss by epoch (N = 500) | samples/s (epochs 2+, median) |');
+  console.log('| page | wasm build | threads | fit loss | descent s | steps/s (8 rows) | training loss by epoch (N = 500) | samples/s (epochs 2+, median) |');
   console.log('| --- | --- | ---: | ---: | ---: | ---: | --- | ---: |');
   for (const r of results) {
-    console.log(`| ${r.mode} | ${r.build} | ${r.threads} | ${r.fit.loss.toFixed(4)} | ${r.fit.computeSeconds.toFixed(2)} | ${Math.round(r.fit.rowStepsPerSecond)} | ` +
+    console.log(`| ${r.mode} | ${r.build} | ${r.threads} | ${r.fit.loss.toFixed(4)} | ${r.fit.computeSeconds.toFixed(2)} | ${Math.round(r.fit.stepsPerSecond)} | ` +
       `${r.training.losses.map((l) => l.toFixed(4)).join(' → ')} | ${Math.round(median(r.training.speeds.slice(1)))} |`);
-    if (r.offline) console.log(`| offline (server stopped, service worker) | ${r.build} | ${r.threads} | ${r.offline.loss.toFixed(4)} | ${r.offline.computeSeconds.toFixed(2)} | ${Math.round(r.offline.rowStepsPerSecond)} | | |`);
+    if (r.offline) console.log(`| offline (server stopped, service worker) | ${r.build} | ${r.threads} | ${r.offline.loss.toFixed(4)} | ${r.offline.computeSeconds.toFixed(2)} | ${Math.round(r.offline.stepsPerSecond)} | | |`);
   }
   writeFileSync(join(args.out, 'results.json'), `${JSON.stringify({bound: LOSS_BOUND, results}, null, 2)}\n`);
   console.log(`screenshots and results.json in ${args.out}; ${((performance.now() - started) / 1000).toFixed(0)} s`);

@@ -13,6 +13,8 @@ import {toMnistDigit} from './mnist-digit';
 import {registerOfflineCopy} from './offline';
 import {createLoadCalculator, trainInPage} from './train-in-page';
 
+/** ?threads=N lowers the threaded build's threads; ?start=nearest starts a drawing's first row at the nearest training digit's. */
+const params = new URLSearchParams(location.search);
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 /** Sets an element's text and its data-* attributes (what the browser test reads). */
@@ -54,6 +56,7 @@ function setUpDrawing(model: AutoDecoder, about: ModelAbout): void {
     `principal components, coloured by digit, each digit's name at the mean of its dots. These two directions hold ` +
     `${Math.round(100 * map.explained)}% of the spread of the 10 numbers, so digits that overlap here can be apart in the other eight.`);
   const range = Math.max(...model.representationsArray().map(Math.abs));
+  const start = params.get('start') === 'nearest' ? 'nearest' : 'random';
   let running: Promise<void> | null = null, pending = false;
 
   const fit = async (): Promise<void> => {
@@ -63,24 +66,25 @@ function setUpDrawing(model: AutoDecoder, about: ModelAbout): void {
     const trail: number[][] = [];
     report('fit-status', 'Finding its representation…', {state: 'fitting'});
     const last = await fitDrawing(model, digit, {
-      seed: 0,
+      start,
       onFrame: async (f) => {
         trail.push(map.project(f.row));
         drawDigits($<HTMLCanvasElement>('recon'), f.reconstruction, 1, 1);
         paintMap(trail);
         drawBars($<HTMLCanvasElement>('bars'), f.row, range);
-        report('fit-status', `step ${f.step} of ${f.steps}: loss ${f.loss.toFixed(4)} (binary cross-entropy per pixel)`);
+        report('fit-status', `step ${f.step} (of at most ${f.maxSteps}): loss ${f.loss.toFixed(4)} (binary cross-entropy per pixel)`);
         await new Promise(requestAnimationFrame);
       },
     });
     const restarts = model.settings.transform.restarts;
     report('fit-status',
-      `Found in ${last.steps} steps of ${restarts} rows side by side: ${last.computeSeconds.toFixed(2)} s of descent ` +
-      `(${Math.round(last.steps / last.computeSeconds)} steps/s), ${last.seconds.toFixed(1)} s with the drawing. Loss ` +
+      `Found in ${last.step} steps of ${restarts} rows side by side, ${start === 'nearest' ? "the first from the nearest training " +
+        "digit's representation, the others" : 'each'} from a random start: ${last.computeSeconds.toFixed(2)} s of descent ` +
+      `(${Math.round(last.step / last.computeSeconds)} steps/s), ${last.seconds.toFixed(1)} s with the drawing. Loss ` +
       `${last.loss.toFixed(4)}; held-out MNIST digits fitted the same way: median ${about.testLossMedian.toFixed(4)}, 90% below ` +
       `${about.testLossP90.toFixed(4)}.`,
-      {state: 'done', loss: last.loss, steps: last.steps, seconds: last.seconds, computeSeconds: last.computeSeconds,
-        rowStepsPerSecond: (last.steps * restarts) / last.computeSeconds});
+      {state: 'done', loss: last.loss, steps: last.step, seconds: last.seconds, computeSeconds: last.computeSeconds,
+        stepsPerSecond: last.step / last.computeSeconds});
   };
   // One fit at a time; strokes drawn meanwhile are fitted (once) when it ends.
   const schedule = (): void => {
@@ -150,8 +154,7 @@ function setUpTraining(digits: MnistSplit): void {
 }
 
 async function main(): Promise<void> {
-  // ?threads=N lowers the threaded build's threads (to compare speeds); default tfjs's.
-  const threads = Number(new URLSearchParams(location.search).get('threads')) || undefined;
+  const threads = Number(params.get('threads')) || undefined;
   const backend = await startBackend(threads);
   report('backend', describeBackend(backend), {state: 'ready', build: backend.build, threads: backend.threads, isolated: String(backend.isolated)});
   const base = document.baseURI;
