@@ -66,10 +66,10 @@ export function createMapPainter(canvas: HTMLCanvasElement, points: readonly (re
     if (s) { s.x += points[i][0]; s.y += points[i][1]; s.n++; }
   }
   bg.globalAlpha = 1;
-  bg.font = 'bold 22px system-ui, sans-serif';
+  bg.font = 'bold 16px system-ui, sans-serif';
   bg.textAlign = 'center';
   bg.textBaseline = 'middle';
-  bg.lineWidth = 4;
+  bg.lineWidth = 3;
   bg.strokeStyle = '#fff';
   sums.forEach((s, digit) => {
     if (s.n === 0) return;

@@ -9,7 +9,7 @@ import {describeBackend, startBackend} from './backend';
 import {createDrawPad} from './draw-pad';
 import {createMapPainter, drawBars, drawDigits, drawLossCurve, frameAround, type MapFrame} from './draw';
 import {fitDrawing} from './fit-drawing';
-import {toMnistDigit} from './mnist-digit';
+import {constantGuessLoss, toMnistDigit} from './mnist-digit';
 import {registerOfflineCopy} from './offline';
 import {createLoadCalculator, trainInPage} from './train-in-page';
 
@@ -76,14 +76,14 @@ function setUpDrawing(model: AutoDecoder, about: ModelAbout): void {
         await new Promise(requestAnimationFrame);
       },
     });
-    const restarts = model.settings.transform.restarts;
+    const restarts = model.settings.transform.restarts, blank = constantGuessLoss(digit);
     report('fit-status',
       `Found in ${last.step} steps of ${restarts} rows side by side, ${start === 'nearest' ? "the first from the nearest training " +
         "digit's representation, the others" : 'each'} from a random start: ${last.computeSeconds.toFixed(2)} s of descent ` +
       `(${Math.round(last.step / last.computeSeconds)} steps/s), ${last.seconds.toFixed(1)} s with the drawing. Loss ` +
-      `${last.loss.toFixed(4)}; held-out MNIST digits fitted the same way: median ${about.testLossMedian.toFixed(4)}, 90% below ` +
-      `${about.testLossP90.toFixed(4)}.`,
-      {state: 'done', loss: last.loss, steps: last.step, seconds: last.seconds, computeSeconds: last.computeSeconds,
+      `${last.loss.toFixed(4)} (a grey page with your digit's mean ink: ${blank.toFixed(4)}); held-out MNIST digits fitted ` +
+      `the same way: median ${about.testLossMedian.toFixed(4)}, 90% below ${about.testLossP90.toFixed(4)}.`,
+      {state: 'done', loss: last.loss, blankLoss: blank, steps: last.step, seconds: last.seconds, computeSeconds: last.computeSeconds,
         stepsPerSecond: last.step / last.computeSeconds});
   };
   // One fit at a time; strokes drawn meanwhile are fitted (once) when it ends.

@@ -1,4 +1,4 @@
-import {toMnistDigit} from './mnist-digit';
+import {constantGuessLoss, toMnistDigit} from './mnist-digit';
 
 /** ink [height, width] with value `v` inside the rectangle, 0 elsewhere. */
 function rectangle(width: number, height: number, r: {x: number; y: number; w: number; h: number}, v = 1): Float32Array {
@@ -66,5 +66,20 @@ describe('toMnistDigit', () => {
 
   test('throws when the ink does not match width × height', () => {
     expect(() => toMnistDigit(new Float32Array(10), 4, 4)).toThrow(/ink has 10 values, width × height is 4 × 4 = 16/);
+  });
+});
+
+describe('constantGuessLoss', () => {
+  test('pixels [1, 0, 0, 0]: p = 1/4, loss −(¼·log ¼ + ¾·log ¾) = 0.562335', () => {
+    expect(constantGuessLoss([1, 0, 0, 0])).toBeCloseTo(-(0.25 * Math.log(0.25) + 0.75 * Math.log(0.75)), 6);
+    expect(constantGuessLoss([1, 0, 0, 0])).toBeCloseTo(0.562335, 5);
+  });
+
+  test('grey pixels count by their value: [0.5, 0.5] has p = ½ and loss log 2', () => {
+    expect(constantGuessLoss([0.5, 0.5])).toBeCloseTo(Math.log(2), 6);
+  });
+
+  test('a blank image costs (almost) nothing: p is clipped at 1e-7, not log(0)', () => {
+    expect(constantGuessLoss([0, 0, 0])).toBeCloseTo(1e-7, 9);
   });
 });

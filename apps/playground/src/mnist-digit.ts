@@ -85,3 +85,17 @@ function areaResample(ink: ArrayLike<number>, width: number, box: {left: number;
   }
   return out;
 }
+
+/**
+ * The loss of the best image that ignores the drawing's shape: every pixel the drawing's mean
+ * ink p, scored as the decoder's fits are (binary cross-entropy per pixel, natural log):
+ * −mean(x·log p + (1 − x)·log(1 − p)). A fit that found the digit's shape is well below it.
+ */
+export function constantGuessLoss(digit: ArrayLike<number>): number {
+  let p = 0;
+  for (let i = 0; i < digit.length; i++) p += digit[i] / digit.length;
+  p = Math.min(1 - 1e-7, Math.max(1e-7, p));
+  let sum = 0;
+  for (let i = 0; i < digit.length; i++) sum -= digit[i] * Math.log(p) + (1 - digit[i]) * Math.log(1 - p);
+  return sum / digit.length;
+}
