@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {open, readFile, rename, rm, mkdir, stat} from 'node:fs/promises';
+import {open, readFile, mkdir, stat} from 'node:fs/promises';
 import {basename, dirname, join} from 'node:path';
 import {BadConfigError, BadDataFileError, describe} from '@encoderless/errors';
+import {writeFileAtomic} from '@encoderless/report/node';
 
 const MODEL_FILE = 'model.json';
 const WEIGHTS_FILE = 'weights.bin';
@@ -100,20 +101,11 @@ function bytesPer(dtype: string): number {
   return dtype === 'bool' || dtype === 'uint8' ? 1 : dtype === 'float16' || dtype === 'int16' ? 2 : 4;
 }
 
-/** A temporary file beside `file`, fsynced, renamed over it: readers see the old or the new file, never half. */
+/** `writeFileAtomic` (a temporary file, fsynced, renamed over it), its failure told as a file error. */
 async function writeSynced(file: string, bytes: Uint8Array): Promise<void> {
-  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
+    await writeFileAtomic(file, bytes);
   } catch (err) {
-    await rm(temp, {force: true});
     throw new BadDataFileError(`fileHandler: cannot write ${file}: ${(err as Error).message}`, file, {cause: err});
   }
 }

@@ -1,22 +1,12 @@
 import type {LineChartOptions, ScatterChartOptions} from '@encoderless/report';
 import {BadDataError} from '@encoderless/errors';
 import type {AutoDecoder} from './auto-decoder';
+import type {FitPlan} from './fit-auto-decoder';
 import {sizeOf} from './data-input';
 import {principalComponents} from './principal-components';
 
-/** The numbers of a fit, for a short report (`formatFitReport`) or a run's config.json. */
-export interface FitSummary {
-  readonly trainingSamples: number;
-  readonly validationSamples: number;
-  readonly featureShape: readonly number[];
-  readonly latentDim: number;
-  /** 'mlp-decoder', 'cifar-decoder', 'custom module', … */
-  readonly decoder: string;
-  readonly parameters: number;
-  /** N·n / (W + N·m), eq. 3, with N the training samples. */
-  readonly decoderLoad: number;
-  /** A sentence when the load is below 1 (the decoder can memorise the training data), else null. */
-  readonly loadWarning: string | null;
+/** The numbers of a fit, for a short report (`formatFitReport`) or a run's config.json: its plan, then how it went. */
+export interface FitSummary extends FitPlan {
   readonly loss: string;
   readonly normalize: string;
   readonly epochsRun: number;

@@ -33,6 +33,7 @@ export const PROTOCOL_KNOBS = {
   weightDecay: {kind: 'number', min: 0, help: 'Adam weight decay (PyTorch\'s L2 form) of every weight'},
   rowLearningRate: {kind: 'number', above: 0, help: 'SGD learning rate of the training rows'},
   rowMomentum: {kind: 'number', min: 0, below: 1, help: 'SGD momentum of the training rows'},
+  threads: {kind: 'integer', min: 1, max: 256, help: 'threads that share each training batch: one run on several cores (data parallel); at most the cores'},
   inference: {kind: 'group', help: 'test-time inference', knobs: INFERENCE_KNOBS},
 } as const satisfies Knobs;
 

@@ -1,9 +1,11 @@
+import {join} from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   createLatentTable, encodeAll, FIT_DEFAULTS, fitRepresentations, reconstructionError, trainAutoencoder, trainDecoder,
   type EpochReport, type FitRepresentationsResult, type LatentTable, type Module, type ReconstructionLoss,
-  type SgdRowOptimizerConfig,
+  type ReplicaRecipe, type SgdRowOptimizerConfig, type ThreadsOptions,
 } from '@encoderless/latent';
+import type {ModelSpec} from '@encoderless/models';
 import {countParameters, decoderLoad, encoderLoad} from '@encoderless/load';
 import type {InferenceSettings, ProtocolSettings} from './protocol-knobs';
 
@@ -46,11 +48,27 @@ export interface TrainDecoderAloneOptions {
   readonly onEpoch?: (report: EpochReport) => void | Promise<void>;
 }
 
+/**
+ * `threads` > 1 (`--threads`): each batch split over that many threads, each with its own copy
+ * of the zoo models built from their specs by `replica.ts`. Modules without a spec train on one thread.
+ */
+export function spreadOver(threads: number, decoder: Module, encoder?: Module): ThreadsOptions {
+  if (threads <= 1) return {};
+  const specOf = (m: Module | undefined) => (m as {spec?: ModelSpec} | undefined)?.spec;
+  const decoderSpec = specOf(decoder), encoderSpec = specOf(encoder);
+  if (!decoderSpec || (encoder && !encoderSpec)) return {};
+  // The worker requires compiled JavaScript: from the TypeScript sources (under jest) the build.
+  const module = __filename.endsWith('.ts') ? join(__dirname, '..', '..', 'dist', 'protocol', 'replica.js') : join(__dirname, 'replica.js');
+  const replica: ReplicaRecipe = {module, export: 'createReplica', args: [tf.getBackend() === 'tensorflow' ? 'node' : tf.getBackend(), decoderSpec, ...(encoderSpec ? [encoderSpec] : [])]};
+  return {threads, replica};
+}
+
 /** The decoder alone: weights (Adam) and one row per training sample (SGD), trained together. */
 export async function trainDecoderAlone(o: TrainDecoderAloneOptions): Promise<void> {
   const {optimizer} = await trainDecoder({
     decoder: o.decoder, data: o.data, table: o.table, epochs: o.epochs, batchSize: o.settings.batchSize, loss: o.loss, seed: o.seed,
     weights: {learningRate: o.settings.learningRate, weightDecay: o.settings.weightDecay}, onEpoch: o.onEpoch,
+    ...spreadOver(o.settings.threads, o.decoder),
   });
   optimizer?.dispose(); // Adam's moment slots
 }
@@ -93,6 +111,7 @@ export async function trainAutoencoderModel(o: TrainAutoencoderModelOptions): Pr
     encoder: o.encoder, decoder: o.decoder, data: o.data, freezeDecoder: o.freezeDecoder, epochs: o.epochs,
     batchSize: o.settings.batchSize, loss: o.loss, seed: o.seed,
     weights: {learningRate: o.settings.autoencoderLearningRate, weightDecay: o.settings.weightDecay}, onEpoch: o.onEpoch,
+    ...spreadOver(o.settings.threads, o.decoder, o.encoder),
   });
   optimizer.dispose();
 }

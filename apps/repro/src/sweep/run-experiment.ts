@@ -1,3 +1,4 @@
+import {availableParallelism} from 'node:os';
 import {BACKEND_ENV_VAR, BACKEND_NAMES, isBackendInstalled, useBackend, type BackendName} from '@encoderless/backends';
 import {BadConfigError, MissingBackendError} from '@encoderless/errors';
 import {createProgress} from '@encoderless/report';
@@ -105,6 +106,11 @@ export async function runExperiment(experiment: AnyExperiment, run: ResolvedRun,
   const {options, config, preset} = run;
   const out = options.out ?? `runs/${experiment.name}`;
   const dir = await checkOutputPath(out);
+  const threads = (config as {threads?: number}).threads ?? 1;
+  if (threads > availableParallelism()) {
+    throw new BadConfigError(`--threads ${threads} is more than the ${availableParallelism()} cores here: every thread computes a share of each ` +
+      `batch, so threads beyond the cores only wait (use --threads ≤ ${availableParallelism()})`, {option: '--threads'});
+  }
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
   const backendChoice = chooseBackend(options.backend);
   const flagOf = (path: string) => `--${knobFlags(experiment.knobs).find((f) => f.path.join('.') === path)?.name ?? path}`;
@@ -144,6 +150,10 @@ export async function runExperiment(experiment: AnyExperiment, run: ResolvedRun,
     const points = readPoints(experiment, dir, record, plan);
     const todo = mine.filter((j) => !points.has(j.key));
     const workers = workerCount(options.jobs, todo.length, log);
+    if (threads > 1 && workers * threads > availableParallelism()) {
+      log(`note: ${workers} workers × --threads ${threads} is more than the ${availableParallelism()} cores: each step waits for its slowest ` +
+        'thread; --jobs 1 with --threads, or --threads 1 with --jobs, uses the cores better');
+    }
     const perWorker = experiment.workerBytes?.(config);
     log(`encoderless ${experiment.name}: backend ${backend.name}${backend.simd === undefined ? '' : backend.simd ? ' (SIMD)' : ' (no SIMD)'}, ` +
       `${preset} preset, ${plan.length} points${shard ? ` (shard ${shard.index}/${shard.count}: ${mine.length})` : ''}, ` +

@@ -52,6 +52,7 @@ const FULL: CifarConfig = {
   weightDecay: 1e-5,
   rowLearningRate: 0.01,
   rowMomentum: 0.9,
+  threads: 1,
   inference: inferenceDefaults(100),
   gridImages: 8,
   dataDir: null,

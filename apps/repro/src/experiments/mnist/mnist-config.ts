@@ -31,6 +31,7 @@ const FULL: MnistConfig = {
   weightDecay: 1e-5,
   rowLearningRate: 0.02,
   rowMomentum: 0.9,
+  threads: 1,
   inference: inferenceDefaults(200),
   oodSamples: 4000,
   gridImages: 8,

@@ -1,5 +1,6 @@
 import {existsSync} from 'node:fs';
 import {useBackend} from '@encoderless/backends';
+import {expectArraysClose} from '@encoderless/test-utils';
 import {main} from '../../cli';
 import type {JobPlan} from '../../sweep/experiment';
 import {MNIST_PRESETS, type MnistConfig} from './mnist-config';
@@ -46,6 +47,16 @@ describe('mnist jobs (wasm, toy sizes)', () => {
     expect(sweep[0].encoderLoad).toBeCloseTo(16 * 20 / 257_748, 12);
     expect(sweep[0].originals).toHaveLength(4);
   });
+
+  it('--threads 2 (each batch split over two threads) gives the one-thread numbers up to float rounding', async () => {
+    // The batch's gradients are summed in another order, so the weights differ in the last bits
+    // (the trainer's own test pins 1e-6); through training and the test-row fits that stays
+    // far below 1e-3 of the losses. No batch norm in the MNIST models, so nothing else differs.
+    const one = await runMnistJob({...tiny, threads: 1}, job({scenario: 'sweep', kind: 'decoder', samples: 16}), data, () => {});
+    const two = await runMnistJob({...tiny, threads: 2}, job({scenario: 'sweep', kind: 'decoder', samples: 16}), data, () => {});
+    expect(two.map((r) => r.model)).toEqual(one.map((r) => r.model));
+    expectArraysClose(two.flatMap((r) => [r.trainLoss, r.testLoss]), one.flatMap((r) => [r.trainLoss, r.testLoss]), {atol: 0, rtol: 1e-3});
+  }, 60_000);
 
   it('the out-of-distribution job tests both models on held-out 0–4 and unseen 5–9', async () => {
     const ood = await runMnistJob(tiny, job({scenario: 'ood', kind: 'ood', samples: 16}), data, () => {});

@@ -38,6 +38,7 @@ const FULL: SimulatedConfig = {
   weightDecay: 1e-5,
   rowLearningRate: 0.01,
   rowMomentum: 0.9,
+  threads: 1,
   // Test rows get as many epochs as training: 500 per-row gradients reach the fit (issue #16).
   inference: inferenceDefaults(500),
   seed: 0,
