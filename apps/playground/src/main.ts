@@ -111,6 +111,7 @@ function setUpTraining(digits: MnistSplit): void {
   };
   samples.addEventListener('change', showLoads);
   showLoads();
+  drawLossCurve($<HTMLCanvasElement>('curve'), [], Math.max(1, Number(epochsInput.value) || 1));
   const shown = 8;
   let controller: AbortController | null = null;
   trainButton.addEventListener('click', async () => {
