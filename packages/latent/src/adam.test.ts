@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {useBackend} from '@encoderless/backends';
+import {isBackendInstalled, useBackend} from '@encoderless/backends';
 import {createRandom} from '@encoderless/random';
 import {describeEachBackend, expectArraysClose, expectNoLeaks, testBackendNames} from '@encoderless/test-utils';
 import {Adam, type AdamOptions} from './index';
@@ -34,7 +34,7 @@ function seeded(seed: number): number[][] {
   return SHAPES.map((s) => Array.from({length: s.reduce((a, b) => a * b, 1)}, () => rng.uniform(-1, 1)));
 }
 
-describeEachBackend(useBackend, testBackendNames(), () => {
+describeEachBackend({useBackend, isBackendInstalled}, testBackendNames(), () => {
   const cases: ReadonlyArray<[string, AdamOptions]> = [
     ['defaults (lr 1e-3)', {}],
     ['lr 0.05, L2 weight decay 0.1 (PyTorch Adam)', {learningRate: 0.05, weightDecay: 0.1}],

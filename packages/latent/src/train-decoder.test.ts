@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {useBackend} from '@encoderless/backends';
+import {isBackendInstalled, useBackend} from '@encoderless/backends';
 import {createRandom} from '@encoderless/random';
 import {describeEachBackend, expectArraysClose, expectNoLeaksAsync, testBackendNames} from '@encoderless/test-utils';
 import {createLatentTable, moduleFromFunction, trainDecoder, Adam, LatentTable} from './index';
@@ -11,7 +11,7 @@ function linearDecoder(w: number[][], b: number[]) {
   return {decoder: moduleFromFunction((z) => tf.add(tf.matMul(z, W), B), [W, B]), W, B};
 }
 
-describeEachBackend(useBackend, testBackendNames(), () => {
+describeEachBackend({useBackend, isBackendInstalled}, testBackendNames(), () => {
   it('one full-batch step matches a float64 hand derivation (rows SGD, weights Adam, loss summed)', async () => {
     // z [2,2], W [2,3], b [3], x [2,3]. r = zW + b − x; L = Σ r².
     // dL/dz = 2·r·Wᵀ, dL/dW = 2·zᵀ·r, dL/db = 2·Σ_rows r.
