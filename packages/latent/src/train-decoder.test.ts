@@ -121,24 +121,54 @@ describe('trainDecoder on wasm', () => {
     adam.dispose();
   });
 
-  it('rows outside the batch stay bit-identical (sparse semantics), and the decoder stays frozen with weights: false', async () => {
+  /**
+   * Train with a decoder that, at each step, records the table and the batch's rows before they
+   * move; returns per step the rows that were in the batch and the rows that changed during it.
+   */
+  async function rowsMovedPerStep(semantics: 'sparse' | 'dense') {
     const {x} = lowRankData(10, 13);
-    const {decoder, vars} = freshDecoder(14);
-    const w0 = Array.from(vars[0].dataSync());
-    const table = createLatentTable({size: 10, dim: 2, seed: 15, optimizer: {kind: 'sgd', learningRate: 0.1, semantics: 'sparse'}});
-    const before = table.snapshot();
-    // batchSize 10 but only the first 3 samples passed: build a 3-sample view with its own table rows.
-    const sub = createLatentTable({size: 3, dim: 2, seed: 15, optimizer: {kind: 'sgd', learningRate: 0.1, semantics: 'sparse'}});
-    await trainDecoder({decoder, data: tf.slice(x, 0, 3), table: sub, epochs: 1, batchSize: 1, weights: false, seed: 1});
-    expect(Array.from(vars[0].dataSync())).toEqual(w0);
-    // Direct check on the big table: one step on rows 2 and 5 leaves every other row untouched.
-    table.applyGradients([2, 5], new Float32Array(4).fill(0.5));
-    const after = table.snapshot();
-    for (let r = 0; r < 10; r++) {
-      if (r === 2 || r === 5) continue;
-      expect([after[2 * r], after[2 * r + 1]]).toEqual([before[2 * r], before[2 * r + 1]]);
+    const {vars: [W, B]} = freshDecoder(14);
+    const w0 = Array.from(W.dataSync()), b0 = Array.from(B.dataSync());
+    const table = createLatentTable({size: 10, dim: 2, seed: 15, optimizer: {kind: 'sgd', learningRate: 0.1, momentum: 0.9, semantics}});
+    const seen: {table: Float32Array; batch: Float32Array}[] = [];
+    const decoder = moduleFromFunction((z) => {
+      seen.push({table: table.snapshot(), batch: z.dataSync() as Float32Array});
+      return tf.add(tf.matMul(z, W), B);
+    }, [W, B]);
+    await trainDecoder({decoder, data: x, table, epochs: 2, batchSize: 3, weights: false, seed: 1});
+    const tables = [...seen.map((s) => s.table), table.snapshot()];
+    const row = (t: Float32Array, r: number) => `${t[2 * r]},${t[2 * r + 1]}`;
+    const steps = seen.map(({table: before, batch}, k) => {
+      const batchRows = new Set(Array.from({length: batch.length / 2}, (_, i) => `${batch[2 * i]},${batch[2 * i + 1]}`));
+      const rows = Array.from({length: 10}, (_, r) => r);
+      return {
+        inBatch: rows.filter((r) => batchRows.has(row(before, r))),
+        moved: rows.filter((r) => row(before, r) !== row(tables[k + 1], r)),
+      };
+    });
+    const frozen = Array.from(W.dataSync()).every((v, i) => v === w0[i]) && Array.from(B.dataSync()).every((v, i) => v === b0[i]);
+    tf.dispose([x, W, B]);
+    return {steps, frozen};
+  }
+
+  it('sparse semantics: each step of trainDecoder moves exactly its batch\'s rows, the others stay bit-identical; weights: false freezes the decoder', async () => {
+    const {steps, frozen} = await rowsMovedPerStep('sparse');
+    // 10 samples in batches of 3: 3, 3, 3, 1 per epoch, two epochs.
+    expect(steps.map((s) => s.inBatch.length)).toEqual([3, 3, 3, 1, 3, 3, 3, 1]);
+    for (const s of steps) expect(s.moved).toEqual(s.inBatch);
+    expect(frozen).toBe(true);
+  });
+
+  it('dense semantics (PyTorch\'s): a row\'s momentum keeps moving it in steps it sits out', async () => {
+    const {steps} = await rowsMovedPerStep('dense');
+    // The first step has no momentum yet: only its batch moves. From then on, every row that was
+    // ever in a batch moves in every step, in the batch or not.
+    expect(steps[0].moved).toEqual(steps[0].inBatch);
+    const everIn = new Set(steps[0].inBatch);
+    for (const s of steps.slice(1)) {
+      s.inBatch.forEach((r) => everIn.add(r));
+      expect(s.moved).toEqual([...everIn].sort((a, b) => a - b));
     }
-    tf.dispose([x, ...vars]);
   });
 
   it('leaks no tensors across epochs', async () => {
