@@ -4,6 +4,9 @@ import {presetConfig} from './sweep/assemble';
 import type {AnyExperiment} from './sweep/experiment';
 import {resolveRun, runExperiment, RUN_OPTIONS} from './sweep/run-experiment';
 import {benchCommand} from './tools/bench';
+import {decodeCommand} from './tools/decode';
+import {fitCommand} from './tools/fit';
+import {representCommand} from './tools/represent';
 import {reportCommand} from './tools/report';
 
 /** One command of `encoderless`: an experiment of the paper, or a tool. */
@@ -51,4 +54,6 @@ export function experimentCommand(experiment: AnyExperiment): Command {
  * the worker threads look jobs up in), then the tools. A new experiment is one folder and one
  * line in `EXPERIMENTS`; a new tool (fit, represent, decode) one line here.
  */
-export const COMMANDS: readonly Command[] = [...EXPERIMENTS.map(experimentCommand), reportCommand, benchCommand];
+export const COMMANDS: readonly Command[] = [
+  fitCommand, representCommand, decodeCommand, ...EXPERIMENTS.map(experimentCommand), reportCommand, benchCommand,
+];

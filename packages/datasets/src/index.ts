@@ -28,3 +28,5 @@ export {parseCsv} from './parse-csv';
 export type {CsvTable, ParseCsvOptions} from './parse-csv';
 export {parseNpy, encodeNpy} from './parse-npy';
 export type {NpyArray, NpyData, NpyDtype, NpyInput} from './parse-npy';
+export {formatCsv, formatFloat32} from './format-csv';
+export type {CsvWritable, FormatCsvOptions} from './format-csv';

@@ -13,3 +13,4 @@ export type {ReadCsvOptions} from './read-csv';
 export {readNpy, writeNpy} from './read-npy';
 export type {ReadNpyOptions} from './read-npy';
 export {defaultMaxFileBytes} from './file-size-limit';
+export {writeCsv} from './write-csv';

@@ -24,6 +24,14 @@ export interface EpochLoopOptions {
   readonly onEpoch?: (report: EpochReport) => void | Promise<void>;
   /** Return true to stop after this epoch (plateau, time budget …). */
   readonly shouldStop?: (report: EpochReport) => boolean;
+  /**
+   * Stops the loop after the batch it is in when aborted: the interrupted epoch's rows and
+   * weights keep the batches done (a table with schedule 'epoch' takes their summed step), it is
+   * not reported, and the call returns the history of the full epochs normally (it does not
+   * throw; check `signal.aborted`). With a signal the loop yields to the event loop after every
+   * batch, so a timer or a Ctrl-C handler can abort it mid-epoch.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Validate the shared options and the sample count. */
@@ -34,6 +42,16 @@ export function checkEpochOptions(where: string, options: EpochLoopOptions, samp
   if (!(Number.isInteger(startEpoch) && startEpoch >= 0)) throw new BadConfigError(`${where}: startEpoch must be a whole number, got ${startEpoch}`);
   if (!Number.isInteger(seed)) throw new BadConfigError(`${where}: seed must be an integer, got ${seed}`);
   if (!(Number.isInteger(samples) && samples > 0)) throw new BadConfigError(`${where}: need at least one sample, got ${samples}`);
+  const signal = options.signal as unknown;
+  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof (signal as AbortSignal).aborted !== 'boolean')) {
+    throw new BadConfigError(`${where}: signal must be an AbortSignal (new AbortController().signal), got ${String(signal)}`, {option: 'signal'});
+  }
+}
+
+/** Resolves on the next macrotask, so timers and I/O callbacks (an abort) run in between. */
+function nextTask(): Promise<void> {
+  const immediate = (globalThis as {setImmediate?: (callback: () => void) => unknown}).setImmediate;
+  return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
 }
 
 /**
@@ -46,14 +64,21 @@ export async function runEpochs(
   step: (indices: Int32Array) => number,
   endEpoch: () => void = () => {},
 ): Promise<EpochReport[]> {
-  const {epochs, batchSize = 32, seed = 0, startEpoch = 0, onEpoch, shouldStop} = options;
+  const {epochs, batchSize = 32, seed = 0, startEpoch = 0, onEpoch, shouldStop, signal} = options;
   const history: EpochReport[] = [];
-  for (let epoch = startEpoch; epoch < epochs; epoch++) {
+  for (let epoch = startEpoch; epoch < epochs && !signal?.aborted; epoch++) {
     const started = performance.now();
     const order = createRandom(seed * 100_003 + epoch).permutation(samples);
     let total = 0;
-    for (let b = 0; b < samples; b += batchSize) total += step(order.subarray(b, Math.min(b + batchSize, samples)));
+    for (let b = 0; b < samples; b += batchSize) {
+      total += step(order.subarray(b, Math.min(b + batchSize, samples)));
+      if (signal) {
+        await nextTask();
+        if (signal.aborted) break;
+      }
+    }
     endEpoch();
+    if (signal?.aborted) break;
     const report: EpochReport = {epoch, loss: total / (samples * entriesPerSample), seconds: (performance.now() - started) / 1000};
     history.push(report);
     await onEpoch?.(report);

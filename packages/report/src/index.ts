@@ -5,6 +5,8 @@ export type {MarkdownTableOptions, NumberFormat} from './to-markdown-table';
 export type {TableRow} from './table-columns';
 export {renderLineChart} from './render-line-chart';
 export type {LineChartOptions, LineSeries, LinePoint, AxisScale, LegendPlace} from './render-line-chart';
+export {renderScatterChart, scatterPixels} from './render-scatter-chart';
+export type {ScatterChartOptions, ScatterSeries} from './render-scatter-chart';
 export {renderChartGrid} from './render-chart-grid';
 export type {ChartGridOptions} from './render-chart-grid';
 export type {RawImage} from './encode-png';

@@ -15,6 +15,8 @@ export interface LineSeries {
   markers?: boolean;
   /** Dashed line, e.g. for a baseline next to the runs. */
   dashed?: boolean;
+  /** Draw the line. Default true; false draws the markers alone (a scatter plot). */
+  line?: boolean;
   /**
    * A vertical bar per point from low to high (spread over seeds, min–max, a confidence
    * interval), `errorBars[k]` for `points[k]`; null, or a NaN/infinite bound, for none. The
@@ -49,10 +51,12 @@ export interface LineChartOptions {
   legend?: LegendPlace;
   /** Prefix of the SVG ids (the clip path), unique per document when several charts are inlined. Default 'chart'. */
   id?: string;
+  /** Radius of the markers in pixels. Default 3. */
+  markerRadius?: number;
 }
 
 /** matplotlib's tab10: the colours most readers of ML papers already associate with "run 1, 2, 3". */
-const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+export const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
 const FONT_SIZE = 12;
 /** Average glyph width of a sans-serif font as a fraction of its size, to size boxes for text. */
@@ -96,6 +100,12 @@ export interface ChartMarkup {
   width: number;
   height: number;
   body: string;
+  /** The plot area, and the pixel position of every drawable point of each series (for rasterising). */
+  box: PlotBox;
+  points: Array<Array<[number, number]>>;
+  /** Pixel positions of the grid lines. */
+  xGrid: number[];
+  yGrid: number[];
 }
 
 export function wrapSvg(width: number, height: number, body: string): string {
@@ -122,6 +132,7 @@ export function layoutLineChart(fn: string, options: LineChartOptions): ChartMar
       `${fn}: legend must be 'auto', 'top-right', 'top-left', 'bottom-right', 'bottom-left' or 'none', got ${describe(legendPlace)}`);
   }
   const series = checkSeries(fn, options.series);
+  const markerRadius = checkFinite(fn, 'markerRadius', options.markerRadius ?? 3, true);
 
   // A point is drawable when both coordinates are finite and, on a log axis, positive.
   const usable = (v: number | null | undefined, scale: AxisScale): v is number =>
@@ -193,6 +204,7 @@ export function layoutLineChart(fn: string, options: LineChartOptions): ChartMar
   // Series: one <path> each, a new "M" after every gap so missing points break the line
   // instead of drawing a straight segment across them.
   const mapped: Array<Array<[number, number]>> = [];
+  const pointsBySeries: Array<Array<[number, number]>> = [];
   const lines: string[] = [];
   series.forEach((s, i) => {
     const color = escapeXml(s.color ?? PALETTE[i % PALETTE.length]);
@@ -207,7 +219,10 @@ export function layoutLineChart(fn: string, options: LineChartOptions): ChartMar
       }
     }
     if (run.length > 0) runs.push(run);
-    mapped.push(...runs);
+    pointsBySeries.push(runs.flat());
+    const drawLine = s.line ?? true;
+    if (drawLine) mapped.push(...runs);
+    else mapped.push(...runs.flat().map((p) => [p]));
     const d = runs.map((r) => r.map(([x, y], k) => `${k === 0 ? 'M' : 'L'}${n(x)} ${n(y)}`).join(' ')).join(' ');
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
     const bars = (s.errorBars ?? []).flatMap((bar, k) => {
@@ -219,14 +234,16 @@ export function layoutLineChart(fn: string, options: LineChartOptions): ChartMar
     if (bars.length > 0) {
       lines.push(`<path class="error-bars" data-series="${i}" d="${bars.join(' ')}" fill="none" stroke="${color}" stroke-width="1.5"/>`);
     }
-    lines.push(`<path class="series" data-series="${i}" d="${d}" fill="none" stroke="${color}" ` +
-      `stroke-width="2" stroke-linejoin="round" stroke-linecap="round"${dash}/>`);
+    if (drawLine) {
+      lines.push(`<path class="series" data-series="${i}" d="${d}" fill="none" stroke="${color}" ` +
+        `stroke-width="2" stroke-linejoin="round" stroke-linecap="round"${dash}/>`);
+    }
     // A point with no neighbour draws no line at all, so it always gets a marker.
-    const wantMarkers = s.markers ?? options.markers ?? false;
+    const wantMarkers = !drawLine || (s.markers ?? options.markers ?? false);
     const dots = runs.flatMap((r) => wantMarkers || r.length === 1 ? r : []);
     if (dots.length > 0) {
-      lines.push(`<g class="markers" data-series="${i}" fill="${color}">` +
-        dots.map(([x, y]) => `<circle cx="${n(x)}" cy="${n(y)}" r="3"/>`).join('') + '</g>');
+      lines.push(`<g class="markers" data-series="${i}" fill="${color}"${drawLine ? '' : ' fill-opacity="0.75"'}>` +
+        dots.map(([x, y]) => `<circle cx="${n(x)}" cy="${n(y)}" r="${n(markerRadius)}"/>`).join('') + '</g>');
     }
   });
   parts.push(`<g clip-path="url(#${id}-plot)">${lines.join('')}</g>`);
@@ -234,7 +251,10 @@ export function layoutLineChart(fn: string, options: LineChartOptions): ChartMar
   if (legendPlace !== 'none' && series.length > 0) {
     parts.push(renderLegend(series, box, legendPlace, mapped));
   }
-  return {width, height, body: parts.map((p) => `${p}\n`).join('')};
+  return {
+    width, height, body: parts.map((p) => `${p}\n`).join(''), box, points: pointsBySeries,
+    xGrid: xAxis.ticks.map((t) => px(t)), yGrid: yAxis.ticks.map((t) => py(t)),
+  };
 }
 
 function renderLegend(series: LineSeries[], box: PlotBox, place: Exclude<LegendPlace, 'none'>, mapped: Array<Array<[number, number]>>): string {
@@ -271,7 +291,10 @@ function renderLegend(series: LineSeries[], box: PlotBox, place: Exclude<LegendP
     const color = escapeXml(s.color ?? PALETTE[i % PALETTE.length]);
     const y = y0 + 4 + rowHeight * i + rowHeight / 2;
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
-    return `<line x1="${n(x0 + 8)}" y1="${n(y)}" x2="${n(x0 + 32)}" y2="${n(y)}" stroke="${color}" stroke-width="2"${dash}/>` +
+    const swatch = s.line === false
+      ? `<circle cx="${n(x0 + 20)}" cy="${n(y)}" r="4" fill="${color}"/>`
+      : `<line x1="${n(x0 + 8)}" y1="${n(y)}" x2="${n(x0 + 32)}" y2="${n(y)}" stroke="${color}" stroke-width="2"${dash}/>`;
+    return swatch +
       `<text x="${n(x0 + 38)}" y="${n(y)}" dy="0.32em">${escapeXml(s.label)}</text>`;
   });
   return `<g class="legend"><rect x="${n(x0)}" y="${n(y0)}" width="${w}" height="${h}" fill="#ffffff" ` +

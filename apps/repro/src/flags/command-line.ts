@@ -3,21 +3,33 @@ import {convertFlag, describeKnob, knobFlags, type Coupling, type Knobs, type Le
 
 /**
  * Parse `--name value`, `--name=value` and boolean `--name` against the flags of `knobs` (every
- * leaf, named `--kebab-case` of its path). Returns the converted values by flag name (without
- * dashes). Unknown flags, missing values, wrong types and values out of range throw
- * `BadConfigError` naming the flag as typed; nothing is read or written before that.
+ * leaf, named `--kebab-case` of its path), and the arguments that are not flags against
+ * `positionals` (their names, in order; all required, as in `encoderless represent MODEL DATA`).
+ * Returns the converted values by flag name (without dashes) and the positionals by their names.
+ * Unknown flags, missing values, wrong types, values out of range and missing or extra
+ * arguments throw `BadConfigError` naming the flag as typed; nothing is read or written before that.
  *
  * ```ts
  * parseCommandLine('simulated', ['--epochs', '5', '--quick'], knobs); // Map {epochs → 5, quick → true}
+ * parseCommandLine('represent', ['m/', 'x.csv', '--out', 'r.csv'], knobs, ['MODEL', 'DATA']); // Map {out → 'r.csv', MODEL → 'm/', DATA → 'x.csv'}
  * ```
  */
-export function parseCommandLine(command: string, argv: readonly string[], knobs: Knobs): Map<string, unknown> {
+export function parseCommandLine(command: string, argv: readonly string[], knobs: Knobs,
+  positionals: readonly string[] = []): Map<string, unknown> {
   const flags = new Map(knobFlags(knobs).map((f) => [f.name, f.knob]));
   const out = new Map<string, unknown>();
+  const given: string[] = [];
+  const usage = `encoderless ${command}${positionals.map((p) => ` ${p}`).join('')} [flags]`;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith('--')) {
-      throw new BadConfigError(`encoderless ${command}: unexpected argument '${arg}'; flags start with -- (see encoderless ${command} --help)`);
+      if (given.length < positionals.length) {
+        given.push(arg);
+        continue;
+      }
+      throw new BadConfigError(positionals.length === 0
+        ? `encoderless ${command}: unexpected argument '${arg}'; flags start with -- (see encoderless ${command} --help)`
+        : `encoderless ${command}: unexpected argument '${arg}'; usage: ${usage}`);
     }
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq < 0 ? undefined : eq);
@@ -37,6 +49,11 @@ export function parseCommandLine(command: string, argv: readonly string[], knobs
     }
     out.set(name, convertFlag(command, name, knob, raw));
   }
+  if (given.length < positionals.length && out.get('help') !== true) {
+    throw new BadConfigError(`encoderless ${command}: missing ${positionals.slice(given.length).join(' and ')}; usage: ${usage}`,
+      {option: positionals[given.length]});
+  }
+  given.forEach((value, k) => out.set(positionals[k], value));
   return out;
 }
 
