@@ -54,6 +54,7 @@ describe('formatLoadTable', () => {
     expect(() => formatLoadTable('rows' as never)).toThrow(BadLoadArgumentError);
     expect(() => formatLoadTable('rows' as never))
       .toThrow(/^formatLoadTable: rows must be an array of \{samples, decoderLoad, encoderLoad\?\}, got "rows"$/);
+    expect(() => formatLoadTable([5] as never)).toThrow(/^formatLoadTable: rows\[0\] must be an object \{samples, decoderLoad, encoderLoad\?\}, got 5$/);
     expect(() => formatLoadTable([rows[0], null] as never))
       .toThrow(/^formatLoadTable: rows\[1\] must be an object \{samples, decoderLoad, encoderLoad\?\}, got null$/);
     expect(() => formatLoadTable([{samples: '5', decoderLoad: 1}] as never))
