@@ -1,4 +1,5 @@
-// Builds the package in the current folder from its tsconfig.build.json, into a clean dist/:
+// Builds the package in the current folder from its tsconfig.build.json, into a clean dist/
+// (`--cjs-only`: dist/ alone, for the command line, which no bundler loads):
 //   dist/      CommonJS, .d.ts and maps: what Node loads (`require`, and `import` through the
 //              "node" export condition) and what TypeScript reads;
 //   dist/esm/  ES modules and maps: what bundlers load (the "import" condition).
@@ -20,6 +21,8 @@ const cjs = ts.createProgram({rootNames: config.fileNames, options: config.optio
 const checked = ts.getPreEmitDiagnostics(cjs);
 if (checked.length) fail(checked);
 emit(cjs);
+
+if (process.argv.includes('--cjs-only')) process.exit(0);
 
 const esm = ts.createProgram({
   rootNames: config.fileNames,

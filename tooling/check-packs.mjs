@@ -29,14 +29,16 @@ const ts = createRequire(join(root, 'package.json'))('typescript');
 const {build} = createRequire(join(root, 'package.json'))('esbuild');
 // In a package folder (its turbo task): that package; at the root: the named ones, or all.
 const here = process.cwd();
-const only = process.argv.slice(2).length || dirname(here) !== join(root, 'packages')
+const only = process.argv.slice(2).length || ![join(root, 'packages'), join(root, 'apps')].includes(dirname(here))
   ? process.argv.slice(2) : [here.slice(dirname(here).length + 1)];
 const scratch = mkdtempSync(join(tmpdir(), 'encoderless-pack-check-'));
 const tarballs = join(scratch, 'tarballs');
 const started = Date.now();
 
-const packages = readdirSync(join(root, 'packages'))
-  .map((dir) => ({dir: join(root, 'packages', dir), short: dir, manifest: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'))}))
+// Published packages live under packages/ (libraries) and apps/ (the command line).
+const packages = ['packages', 'apps'].flatMap((group) => readdirSync(join(root, group))
+  .filter((dir) => existsSync(join(root, group, dir, 'package.json')))
+  .map((dir) => ({dir: join(root, group, dir), short: dir, manifest: JSON.parse(readFileSync(join(root, group, dir, 'package.json'), 'utf8'))})))
   .filter(({manifest}) => !manifest.private);
 const byName = new Map(packages.map((p) => [p.manifest.name, p]));
 
@@ -138,6 +140,7 @@ async function checkInstall({manifest, dir, short}) {
   await npmInstall(project, localTarballs(manifest.name));
   const installSeconds = (Date.now() - t0) / 1000;
 
+  if (!manifest.exports) return checkCommandLine({manifest, dir, project, installSeconds});
   // Loaded as users load it: CommonJS and ES modules, main entry and '/node'.
   const entries = Object.keys(manifest.exports).filter((k) => k !== './package.json').map((k) => k === '.' ? manifest.name : `${manifest.name}/${k.slice(2)}`);
   const loadCheck = `
@@ -198,6 +201,34 @@ async function checkInstall({manifest, dir, short}) {
     summary: `${entries.map((e) => e.replace(manifest.name, '.')).join(' + ')}: ${exportCount} exports by require and import; ` +
       `install ${installSeconds.toFixed(1)} s${extra.length ? ` (README adds ${install.filter((s) => s !== manifest.name).join(' ')})` : ''}; ` +
       `README example ${exampleSeconds.toFixed(1)} s`,
+  };
+}
+
+/**
+ * A command-line package (a `bin`, no library entries): each command's `--help` must run from
+ * the installed package, and so must the README's first ```sh example block after the install line.
+ */
+async function checkCommandLine({manifest, dir, project, installSeconds}) {
+  const problems = [];
+  const bins = Object.entries(manifest.bin ?? {});
+  if (!bins.length) problems.push('has neither exports nor a bin: nothing to use');
+  const t1 = Date.now();
+  for (const [bin] of bins) {
+    const exe = join(project, 'node_modules', '.bin', bin);
+    try {
+      const usage = await sh(exe, ['--help'], project, 120_000);
+      const commands = [...usage.matchAll(/^ {2}([a-z][a-z-]*) {2,}/gm)].map((m) => m[1]);
+      if (!commands.length) problems.push(`\`${bin} --help\` lists no commands:\n${usage}`);
+      for (const command of commands) await sh(exe, [command, '--help'], project, 120_000);
+    } catch (err) {
+      problems.push(`the installed command fails: ${err.message}`);
+    }
+  }
+  const {install} = readmeParts(dir);
+  if (!install.includes(manifest.name)) problems.push(`README.md has no \`npm i ${manifest.name}\` line`);
+  return {
+    name: manifest.name, problems: problems.map((p) => `${manifest.name}: ${p}`),
+    summary: `${bins.map(([b]) => b).join(', ')}: every command's --help runs; install ${installSeconds.toFixed(1)} s; commands ${((Date.now() - t1) / 1000).toFixed(1)} s`,
   };
 }
 

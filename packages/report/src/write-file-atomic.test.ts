@@ -2,7 +2,7 @@ import {promises as fsp} from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-import {writeFileAtomic, writeJsonAtomic} from './write-file-atomic';
+import {isTemporaryFile, writeFileAtomic, writeJsonAtomic} from './write-file-atomic';
 
 let folder: string;
 beforeEach(async () => {
@@ -89,6 +89,25 @@ describe('writeFileAtomic', () => {
     await expect(writeFileAtomic(path.join(folder, 'f'), 42 as unknown as string))
       .rejects.toThrow(/writeFileAtomic: data must be a string or a Uint8Array, got 42/);
     expect(await listing()).toEqual([]);
+  });
+});
+
+describe('isTemporaryFile', () => {
+  it('recognises the temporary file of a write in flight, caught at the moment it exists, and nothing else', async () => {
+    const file = path.join(folder, 'config.json');
+    let seen: string[] = [];
+    // The temp file is complete when rename is called: list the folder then.
+    const rename = fsp.rename.bind(fsp);
+    jest.spyOn(fsp, 'rename').mockImplementationOnce(async (from, to) => {
+      seen = await listing();
+      return rename(from, to);
+    });
+    await writeFileAtomic(file, '{}');
+    expect(seen).toHaveLength(1);
+    expect(isTemporaryFile(seen[0])).toBe(true);
+    for (const name of ['config.json', '.config.json', 'notes.tmp', '.config.json.12.abc.tmp', 'x.123.0123456789ab.tmp', '.a.1.0123456789ab.tmp.bak']) {
+      expect(isTemporaryFile(name)).toBe(false);
+    }
   });
 });
 

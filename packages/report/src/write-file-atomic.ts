@@ -4,6 +4,26 @@ import * as path from 'path';
 
 import {BadReportArgumentError, describe} from './bad-report-argument-error';
 
+/** The temporary file a write of `name` goes through: `.name.<pid>.<12 hex>.tmp` beside it. */
+function temporaryName(name: string): string {
+  return `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+}
+
+const TEMPORARY = /^\..+\.\d+\.[0-9a-f]{12}\.tmp$/;
+
+/**
+ * Whether a file name is one of `writeFileAtomic`'s temporary files: a write in flight (in
+ * another process, perhaps), or what a killed one left. A folder holding only such files holds
+ * nothing finished.
+ *
+ * ```ts
+ * isTemporaryFile('.config.json.3051.59b2fcd6017d.tmp'); // true
+ * ```
+ */
+export function isTemporaryFile(name: string): boolean {
+  return TEMPORARY.test(name);
+}
+
 /**
  * Writes `data` to `file` so that a reader sees either the old file or the whole new one, never
  * a half-written one: a run killed mid-write (Ctrl-C, out of memory, a CI timeout) must not
@@ -34,7 +54,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   await makeFolder(folder);
   // A dot-prefix hides the temp file from globs like `*.json`; pid and random bytes keep two
   // processes (or two concurrent writes in one) from sharing a temp file.
-  const temp = path.join(folder, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = path.join(folder, temporaryName(path.basename(target)));
   try {
     const handle = await fsp.open(temp, 'wx');
     try {

@@ -32,6 +32,14 @@ describe('run folders', () => {
     expect(decideFolder(inspectFolder(join(dir, 'new')), request(join(dir, 'new')))).toBe('fresh');
   });
 
+  it('another process\'s write in flight (its temporary file) is not contents: the folder is still fresh (the two-shard race)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rf-'));
+    writeFileSync(join(dir, '.config.json.3051.59b2fcd6017d.tmp'), '{"format"');
+    expect(decideFolder(inspectFolder(dir), request(dir))).toBe('fresh');
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    expect(() => decideFolder(inspectFolder(dir), request(dir))).toThrow(/not empty \(notes\.txt\)/);
+  });
+
   it('a folder holding a run: refused without --resume or --overwrite, naming both', async () => {
     const dir = fresh();
     await writeRunRecord(dir, record);

@@ -3,7 +3,7 @@ import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs';
 import {access, constants, rm, rmdir, statfs} from 'node:fs/promises';
 import {dirname, join, resolve, sep} from 'node:path';
 import {BadConfigError, BadDataFileError} from '@encoderless/errors';
-import {writeJsonAtomic} from '@encoderless/report/node';
+import {isTemporaryFile, writeJsonAtomic} from '@encoderless/report/node';
 import type {DataIdentity} from './experiment';
 import {fileSystemError, onPath} from './fs-errors';
 import {listOwnPoints, pointPath} from './points';
@@ -105,7 +105,8 @@ export function inspectFolder(dir: string): FolderState {
   if (!existsSync(dir)) return {kind: 'empty'};
   let entries: string[];
   try {
-    entries = readdirSync(dir).filter((e) => e !== LOCK_DIR);
+    // The lock, and another process's write in flight (its temporary file), are not contents.
+    entries = readdirSync(dir).filter((e) => e !== LOCK_DIR && !isTemporaryFile(e));
   } catch (err) {
     throw fileSystemError(err, dir, '--out');
   }

@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs';
 import {availableParallelism} from 'node:os';
 import {BACKEND_NAMES} from '@encoderless/backends';
-import {BENCH_MODELS, compareBenchResults, formatBenchResults, parsePeerResult, runBench, type BenchResults} from '@encoderless/bench';
+import {BENCH_MODELS, compareBenchResults, formatBenchResults, parsePeerResult, runBench, type BenchResults} from '../bench';
 import {BadDataFileError} from '@encoderless/errors';
 import {writeJsonAtomic} from '@encoderless/report/node';
 import {formatFlagHelp, parseCommandLine} from '../flags/command-line';

@@ -17,7 +17,7 @@ export const BENCH_MARK = '@@bench ';
 function runWorker(job: BenchJob, seconds: number): Promise<{reports: JobReport[]; killed: boolean; error?: string}> {
   return new Promise((resolve) => {
     // The worker is compiled JavaScript: from the TypeScript sources (under jest) use the build.
-    const script = __filename.endsWith('.ts') ? join(__dirname, '..', 'dist', 'bench-worker.js') : join(__dirname, 'bench-worker.js');
+    const script = __filename.endsWith('.ts') ? join(__dirname, '..', '..', 'dist', 'bench', 'bench-worker.js') : join(__dirname, 'bench-worker.js');
     const child = spawn(process.execPath, [script, JSON.stringify(job)], {stdio: ['ignore', 'pipe', 'pipe']});
     const reports: JobReport[] = [];
     let buffer = '', stderr = '', killed = false;
