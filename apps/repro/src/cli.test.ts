@@ -179,7 +179,7 @@ describe('resume compares everything that changes a number', () => {
     return dir;
   };
   const tinyMnist = (out: string, data: string) => ['mnist', '--scenario', 'sweep', '--sizes', '16', '--epochs', '1', '--test-samples', '8',
-    '--inference-epochs', '1', '--batch-size', '8', '--grid-images', '2', '--data-dir', data, '--out', out, '--jobs', '1'];
+    '--inference-max-steps', '1', '--batch-size', '8', '--grid-images', '2', '--data-dir', data, '--out', out, '--jobs', '1'];
 
   it('mnist: another --data-dir, or the same folder with other bytes, is refused (main mixed them)', async () => {
     const a = mnistData(), b = mnistData();

@@ -155,6 +155,17 @@ export class AutoDecoder {
     return toRows(this.rows, this.size, this.latentDim);
   }
 
+  /** The rows of the samples the decoder trained on (held-out validation samples left out): `start: 'nearest'`'s candidates. */
+  private trainingRows(): Float32Array {
+    if (this.validationIndices.length === 0) return this.rows;
+    const held = new Set(this.validationIndices);
+    const m = this.latentDim;
+    const out = new Float32Array((this.size - held.size) * m);
+    let k = 0;
+    for (let i = 0; i < this.size; i++) if (!held.has(i)) out.set(this.rows.subarray(i * m, (i + 1) * m), m * k++);
+    return out;
+  }
+
   /** The training representations as a tensor [samples, latentDim]; the caller disposes it. */
   representationsTensor(): tf.Tensor2D {
     this.checkAlive('representationsTensor');
@@ -183,7 +194,7 @@ export class AutoDecoder {
     const samples = this.checkSamples(fn, data);
     const x = tf.tensor(normalize(fn, this.normalization, samples.data, sizeOf(this.featureShape)), [samples.count, ...this.featureShape]);
     try {
-      const fitted = await fitRows(this.frozenModule(), x, this.latentDim, this.loss(), settings, options?.onProgress);
+      const fitted = await fitRows(this.frozenModule(), x, this.latentDim, this.loss(), settings, this.trainingRows(), options?.onProgress);
       const losses = Array.from(fitted.losses);
       return {
         representations: toRows(fitted.rows, samples.count, this.latentDim), losses, loss: fitted.loss,

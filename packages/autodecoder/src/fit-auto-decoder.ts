@@ -168,7 +168,7 @@ export async function fitAutoDecoder(data: DataInput, options: FitAutoDecoderOpt
       onEpoch: async (report) => {
         let validationLoss: number | undefined;
         if (xVal && ((report.epoch + 1) % checkEvery === 0 || report.epoch + 1 === settings.epochs)) {
-          const fitted = await fitRows(frozen, xVal, m, lossFn, settings.transform);
+          const fitted = await fitRows(frozen, xVal, m, lossFn, settings.transform, table.snapshot());
           validationLoss = fitted.loss;
           if (!kept.best || fitted.loss < kept.best.loss) {
             tf.dispose(kept.best?.weights ?? []);
@@ -199,7 +199,7 @@ export async function fitAutoDecoder(data: DataInput, options: FitAutoDecoderOpt
       validationRows = best.validationRows;
     } else {
       trainRows = table.snapshot();
-      if (xVal) validationRows = (await fitRows(frozen, xVal, m, lossFn, settings.transform)).rows;
+      if (xVal) validationRows = (await fitRows(frozen, xVal, m, lossFn, settings.transform, trainRows)).rows;
     }
     const rows = new Float32Array(samples.count * m);
     split.train.forEach((i, k) => rows.set(trainRows.subarray(k * m, (k + 1) * m), i * m));

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import {BadConfigError, describe} from '@encoderless/errors';
-import {fitRepresentations, type Module, type ReconstructionLoss, type RowOptimizerConfig} from '@encoderless/latent';
+import {FIT_DEFAULTS, fitRepresentations, type Module, type ReconstructionLoss, type RowOptimizerConfig} from '@encoderless/latent';
 
 /**
  * How new samples' representations are found against the frozen decoder (`transform`, and the
@@ -22,6 +22,13 @@ export interface TransformSettings {
    * (relative); `false` runs every step; null: `fitRepresentations`' default.
    */
   readonly convergence: {readonly patience: number; readonly tolerance: number} | false | null;
+  /**
+   * Where each sample's first start is: `'nearest'`, the training representation whose decoding
+   * is nearest to the sample (at most `NEAREST_CANDIDATES` of them, evenly spaced); `'random'`, a
+   * normal draw as in the paper. With a few latent dimensions a random start often stops in the
+   * wrong basin; the nearest training row starts in the right one. Further restarts are random.
+   */
+  readonly start: 'nearest' | 'random';
 }
 
 /** What `transform` (and `fit`'s `transform` option) may set; the rest keeps the model's settings. */
@@ -37,13 +44,22 @@ export interface TransformProgress {
   readonly loss: number;
 }
 
-export const TRANSFORM_DEFAULTS: TransformSettings = {maxSteps: 100, restarts: 1, seed: 0, batchSize: 32, optimizer: null, convergence: null};
+/** `fitRepresentations`' own defaults (per-row descent, each row stopping when its own loss stops falling). */
+export const TRANSFORM_DEFAULTS: TransformSettings = {
+  maxSteps: FIT_DEFAULTS.maxSteps, restarts: FIT_DEFAULTS.restarts, seed: 0, batchSize: FIT_DEFAULTS.batchSize, optimizer: null, convergence: null,
+  start: 'nearest',
+};
 
-const keys = ['maxSteps', 'restarts', 'seed', 'batchSize', 'optimizer', 'convergence', 'onProgress'];
+/** The most training representations `start: 'nearest'` compares a sample with (each costs one decoder pass per call). */
+export const NEAREST_CANDIDATES = 4096;
+
+const keys = ['maxSteps', 'restarts', 'seed', 'batchSize', 'optimizer', 'convergence', 'start', 'onProgress'];
 
 /** `options` over `base`, every value checked; a wrong one is a `BadConfigError` naming it. */
-export function resolveTransformSettings(fn: string, options: TransformOptions | undefined, base: TransformSettings,
+export function resolveTransformSettings(fn: string, options: TransformOptions | undefined, saved: TransformSettings,
   optionName = 'options'): TransformSettings {
+  // Models saved before `start` existed fitted from random starts.
+  const base: TransformSettings = (saved as {start?: string}).start === undefined ? {...saved, start: 'random'} : saved;
   if (options === undefined) return base;
   if (typeof options !== 'object' || options === null) {
     throw new BadConfigError(`${fn}: ${optionName} must be an object, got ${describe(options)}`, {option: optionName});
@@ -64,6 +80,9 @@ export function resolveTransformSettings(fn: string, options: TransformOptions |
   whole('restarts', 1);
   whole('batchSize', 1);
   if (!Number.isInteger(s.seed)) throw new BadConfigError(`${fn}: seed must be an integer, got ${describe(s.seed)}`, {option: 'seed'});
+  if (s.start !== 'nearest' && s.start !== 'random') {
+    throw new BadConfigError(`${fn}: start must be 'nearest' or 'random', got ${describe(s.start)}`, {option: 'start'});
+  }
   const c = s.convergence;
   if (c !== null && c !== false && !(typeof c === 'object' && Number.isInteger(c.patience) && c.patience > 0 &&
       typeof c.tolerance === 'number' && c.tolerance >= 0 && c.tolerance < 1)) {
@@ -73,17 +92,31 @@ export function resolveTransformSettings(fn: string, options: TransformOptions |
   return s;
 }
 
-/** Rows [count, m] and each sample's loss per entry, fitted against the frozen `decoder`. */
+/**
+ * Rows [count, m] and each sample's loss per entry, fitted against the frozen `decoder`;
+ * `trainingRows` [N, m] are the candidates of `start: 'nearest'`.
+ */
 export async function fitRows(decoder: Module, data: tf.Tensor, latentDim: number, loss: ReconstructionLoss,
-  settings: TransformSettings, onProgress?: TransformOptions['onProgress']): Promise<{rows: Float32Array; losses: Float32Array; loss: number}> {
-  // `fitRepresentations` counts passes as epochs; per-row inference (one step per row per pass)
-  // makes the two the same number.
+  settings: TransformSettings, trainingRows: Float32Array, onProgress?: TransformOptions['onProgress'],
+): Promise<{rows: Float32Array; losses: Float32Array; loss: number}> {
   const result = await fitRepresentations({
-    decoder, data, dim: latentDim, loss, epochs: settings.maxSteps, restarts: settings.restarts, seed: settings.seed,
+    ...(settings.start === 'nearest' ? {startFrom: spread(trainingRows, latentDim, NEAREST_CANDIDATES)} : {}),
+    decoder, data, dim: latentDim, loss, maxSteps: settings.maxSteps, restarts: settings.restarts, seed: settings.seed,
     batchSize: settings.batchSize, ...(settings.optimizer ? {optimizer: settings.optimizer} : {}),
-    ...(settings.convergence === null ? {} : {plateau: settings.convergence && {
-      patience: settings.convergence.patience, minRelativeImprovement: settings.convergence.tolerance}}),
-    ...(onProgress ? {onEpoch: (r) => onProgress({step: r.epoch + 1, maxSteps: settings.maxSteps, loss: r.loss})} : {}),
+    ...(settings.convergence === null ? {} : {convergence: settings.convergence}),
+    ...(onProgress ? {onStep: (r) => onProgress({step: r.step + 1, maxSteps: settings.maxSteps, loss: r.loss})} : {}),
   });
   return {rows: result.rows, losses: result.sampleLosses, loss: result.loss};
+}
+
+/** At most `limit` rows [·, m] of `rows`, evenly spaced (all of them when there are fewer). */
+function spread(rows: Float32Array, m: number, limit: number): Float32Array {
+  const count = rows.length / m;
+  if (count <= limit) return rows;
+  const out = new Float32Array(limit * m);
+  for (let k = 0; k < limit; k++) {
+    const i = Math.floor((k * count) / limit);
+    out.set(rows.subarray(i * m, (i + 1) * m), k * m);
+  }
+  return out;
 }

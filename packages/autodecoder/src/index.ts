@@ -8,7 +8,7 @@ export {loadAutoDecoder, saveAutoDecoder} from './load-auto-decoder';
 export type {LoadAutoDecoderOptions, ModelLocation} from './load-auto-decoder';
 export {toArtifacts, checkArtifact, ARTIFACT_FORMAT, ARTIFACT_VERSION} from './auto-decoder-artifacts';
 export type {AutoDecoderTopology, CheckedArtifact} from './auto-decoder-artifacts';
-export {TRANSFORM_DEFAULTS} from './fit-rows';
+export {NEAREST_CANDIDATES, TRANSFORM_DEFAULTS} from './fit-rows';
 export type {TransformOptions, TransformProgress, TransformSettings} from './fit-rows';
 export {NORMALIZATION_KINDS} from './normalization';
 export type {Normalization, NormalizationKind} from './normalization';

@@ -12,8 +12,12 @@ export type {EpochReport, EpochLoopOptions} from './epoch-loop';
 export type {ThreadsOptions, ReplicaRecipe} from './threads-options';
 export {trainDecoder} from './train-decoder';
 export type {TrainDecoderOptions, TrainDecoderResult} from './train-decoder';
-export {fitRepresentations, samplewiseLoss, reconstructionError} from './fit-representations';
-export type {FitRepresentationsOptions, FitRepresentationsResult, PlateauOptions} from './fit-representations';
+export {fitRepresentations, resolveFitSettings, FIT_DEFAULTS, samplewiseLoss, reconstructionError} from './fit-representations';
+export type {
+  FitRepresentationsOptions, FitRepresentationsResult, FitSettings, FitSettingsOptions, FitStepReport, ConvergenceOptions,
+  AdaptiveRateOptions,
+  PlateauOptions,
+} from './fit-representations';
 export {trainAutoencoder, trainEncoderOnRows, encodeAll} from './train-autoencoder';
 export type {TrainAutoencoderOptions, TrainAutoencoderResult, TrainEncoderOnRowsOptions} from './train-autoencoder';
 export {unitCorrelations, meanAbsUnitCorrelation, flattenedCorrelation} from './unit-correlation';

@@ -13,6 +13,7 @@ describe('decoders from a function or a tf.LayersModel (wasm)', () => {
     ]});
     const decoder = moduleFromLayersModel(model);
     expect(decoder.variables.length).toBe(4); // two kernels, two biases
+    expect(decoder.inputShape).toEqual([2]);
     const before = decoder.variables.map((v) => Array.from(v.dataSync()));
     const data = tf.tidy(() => tf.matMul(tf.randomNormal([40, 2], 0, 1, 'float32', 3), tf.randomNormal([2, 4], 0, 1, 'float32', 4)));
     const table = createLatentTable({size: 40, dim: 2, seed: 5});

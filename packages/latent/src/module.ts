@@ -22,6 +22,11 @@ export interface Module {
    * replica; a module that reads state it does not list here gives other results there.
    */
   readonly state?: readonly tf.Variable[];
+  /**
+   * Shape of one input sample, without the batch axis (the zoo's models have it). When present,
+   * the trainers check a decoder's input size against the rows' dimension before any step.
+   */
+  readonly inputShape?: readonly number[];
 }
 
 /**
@@ -42,11 +47,16 @@ export function moduleFromFunction(fn: (input: tf.Tensor, options?: ApplyOptions
 export interface LayersModelLike {
   apply(inputs: tf.Tensor, kwargs?: {training?: boolean}): tf.Tensor | tf.Tensor[] | unknown;
   readonly trainableWeights: readonly {read(): tf.Tensor}[];
+  /** The symbolic inputs, [null, …shape] each; the first one's shape becomes `inputShape`. */
+  readonly inputs?: readonly {readonly shape: readonly (number | null)[]}[];
 }
 
 /** Wrap a tf.LayersModel (or tf.Sequential) as a Module: its trainable weights are the variables. */
 export function moduleFromLayersModel(model: LayersModelLike): Module {
+  const shape = model.inputs?.[0]?.shape.slice(1);
+  const inputShape = shape && shape.every((d): d is number => typeof d === 'number') ? shape : undefined;
   return {
+    ...(inputShape ? {inputShape} : {}),
     apply: (input, options) => model.apply(input, {training: options?.training ?? false}) as tf.Tensor,
     get variables() {
       return model.trainableWeights.map((w) => w.read() as tf.Variable);

@@ -23,6 +23,8 @@ export interface LossOptions {
   readonly batchSize: number;
   /** Called with the output and target of every call (trainers check the shape once). */
   readonly check?: (output: tf.Tensor, target: tf.Tensor) => void;
+  /** The decoder's forward pass, if not `decoder.apply(z, {training})` (the first step wraps its errors). */
+  readonly forward?: (z: tf.Tensor) => tf.Tensor;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface LossOptions {
 export function decoderGradients(decoder: Module, variables: readonly tf.Variable[], z: tf.Tensor2D, x: tf.Tensor,
   options: LossOptions): {value: tf.Scalar; rowGrad: tf.Tensor; weightGrads: tf.Tensor[]} {
   const {value, grads} = tf.engine().gradients(() => {
-    const out = decoder.apply(z, {training: options.training});
+    const out = options.forward ? options.forward(z) : decoder.apply(z, {training: options.training});
     options.check?.(out, x);
     return shardLoss(out, x, options.loss, options.reduction, options.batchSize);
   }, [z, ...variables]);

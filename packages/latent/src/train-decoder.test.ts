@@ -194,6 +194,17 @@ describe('trainDecoder on wasm', () => {
     await expect(trainDecoder({decoder, data: wide, table, epochs: 1, loss: 'l1' as 'mse'})).rejects.toThrow(/loss must be 'mse', 'bce', 'poisson' or a \{name, entryLosses\} object .*got 'l1'/);
     tf.dispose([five, nan, wide, ...vars]);
   });
+
+  it("throws when the table's dim differs from the decoder input, naming both numbers", async () => {
+    const {decoder, vars} = freshDecoder(20); // x̂ = z·W + b with W [2, 6]
+    const data = tf.zeros([4, 6]);
+    const table = createLatentTable({size: 4, dim: 3});
+    await expect(trainDecoder({decoder: {...decoder, inputShape: [2]}, data, table, epochs: 1}))
+      .rejects.toThrow(/trainDecoder: the table's dim is 3 but the decoder takes 2-d input \(inputShape \[2\]\)/);
+    await expect(trainDecoder({decoder, data, table, epochs: 1}))
+      .rejects.toThrow(/trainDecoder: the decoder failed on rows of shape \[4,3\] \(the table's dim 3\); does it take 3-d input\?/);
+    tf.dispose([data, ...vars]);
+  });
 });
 
 describe('Adam (wasm)', () => {

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {Adam, type AdamOptions} from './adam';
-import {checkData, checkOutputShapeOnce, entriesPerSample} from './check-data';
+import {checkData, checkDecoderInput, checkOutputShapeOnce, entriesPerSample, firstForward} from './check-data';
 import {startDataParallel} from './start-data-parallel';
 import {checkThreads, type ThreadsOptions} from './threads-options';
 import {checkEpochOptions, runEpochs, type EpochLoopOptions, type EpochReport} from './epoch-loop';
-import {BadConfigError, BadDataError} from './latent-errors';
+import {BadDataError} from './latent-errors';
 import type {LatentTable} from './latent-table';
 import type {Module} from './module';
 import {checkLossOptions, summedLoss, type LossReduction, type ReconstructionLoss} from './reconstruction-loss';
@@ -57,9 +57,7 @@ export async function trainDecoder(options: TrainDecoderOptions): Promise<TrainD
   if (data.shape[0] !== table.size) {
     throw new BadDataError(`${where}: data has ${data.shape[0]} samples, table has ${table.size} rows`);
   }
-  if (!decoder || typeof decoder.apply !== 'function') {
-    throw new BadConfigError(`${where}: decoder must have an apply(z) function and variables`);
-  }
+  checkDecoderInput(where, decoder, table.dim, "the table's dim");
   const threads = checkThreads(where, options, batchSize);
   const optimizer = weights === false ? undefined : weights instanceof Adam ? weights : new Adam(decoder.variables, weights);
   const variables = weights === false ? [] : decoder.variables;
@@ -85,13 +83,17 @@ export async function trainDecoder(options: TrainDecoderOptions): Promise<TrainD
     }
   }
 
+  let first = true;
   const step = (indices: Int32Array): number => {
     const rows = table.gather(indices);
     const {value, rowGrad, weightGrads} = tf.tidy(() => {
       const x = tf.gather(data, tf.tensor1d(indices, 'int32'));
       const z = tf.tensor2d(rows, [indices.length, m]);
-      return decoderGradients(decoder, variables, z, x, {loss, reduction, training, batchSize: indices.length, check});
+      // The first step's forward pass names the rows' dim when a decoder without inputShape fails on them.
+      const forward = first ? (input: tf.Tensor) => firstForward(where, decoder, input, "the table's dim", training) : undefined;
+      return decoderGradients(decoder, variables, z, x, {loss, reduction, training, batchSize: indices.length, check, forward});
     });
+    first = false;
     const batchLoss = value.dataSync()[0];
     const g = rowGrad.dataSync() as Float32Array;
     table.applyGradients(indices, g);

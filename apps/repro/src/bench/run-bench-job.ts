@@ -1,7 +1,7 @@
 import {join} from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import {useBackend} from '@encoderless/backends';
-import {createLatentTable, trainAutoencoder, trainDecoder, type EpochReport, type ReplicaRecipe} from '@encoderless/latent';
+import {createLatentTable, fitRepresentations, trainAutoencoder, trainDecoder, type EpochReport, type ReplicaRecipe} from '@encoderless/latent';
 import type {Model} from '@encoderless/models';
 import {createRandom} from '@encoderless/random';
 import type {BenchModel, BenchWorkload} from './bench-options';
@@ -78,10 +78,12 @@ interface RunSettings {
 
 /**
  * Train `epochs` passes over `data` (its batches) in ONE call of the trainer of `workload`:
- * `train` moves the decoder's weights and the rows (trainDecoder), `infer` the rows alone through
- * the frozen decoder in inference mode (what fitRepresentations runs at test time),
- * `autoencoder` trains encoder and decoder end to end (trainAutoencoder). One call, so that a
- * run on several threads starts its workers once and the epochs after the first time warm ones.
+ * `train` moves the decoder's weights and the rows (trainDecoder), `autoencoder` trains encoder
+ * and decoder end to end (trainAutoencoder). One call, so that a run on several threads starts
+ * its workers once and the epochs after the first time warm ones. `infer` is one step of
+ * fitRepresentations with its defaults per pass (every row one gradient of its own loss through
+ * the frozen decoder, input gradients only), timed by the step's own report so its closing
+ * evaluation is not counted; it runs on one thread.
  */
 async function runEpochsOf(workload: BenchWorkload, s: RunSettings): Promise<void> {
   const common = {data: s.data, epochs: s.epochs, batchSize: s.batchSize, seed: 1, threads: s.threads, replica: s.replica,
@@ -91,9 +93,19 @@ async function runEpochsOf(workload: BenchWorkload, s: RunSettings): Promise<voi
     optimizer.dispose();
     return;
   }
-  const table = createLatentTable({size: s.data.shape[0], dim: s.decoder.inputShape[0], seed: 1});
-  const frozen = workload === 'infer';
-  const {optimizer} = await trainDecoder({decoder: s.decoder, table, ...common, ...(frozen ? {weights: false, training: false} : {})});
+  const dim = s.decoder.inputShape[0];
+  if (workload === 'infer') {
+    for (let epoch = 0; epoch < s.epochs; epoch++) {
+      let seconds = NaN;
+      await fitRepresentations({decoder: s.decoder, data: s.data, dim, maxSteps: 1, convergence: false, seed: 1,
+        onStep: (r) => { seconds = r.seconds; }});
+      s.onEpoch({epoch, loss: NaN, seconds});
+      if (s.shouldStop()) break;
+    }
+    return;
+  }
+  const table = createLatentTable({size: s.data.shape[0], dim, seed: 1});
+  const {optimizer} = await trainDecoder({decoder: s.decoder, table, ...common});
   optimizer?.dispose();
 }
 
@@ -114,6 +126,11 @@ async function measureModel(job: Extract<BenchJob, {kind: 'model'}>, report: (r:
     const flopsPerSample = workload === 'train' ? stepFlops(decoderFlops, 'train')
       : workload === 'infer' ? stepFlops(decoderFlops, 'rows-only') : stepFlops(decoderFlops + encoderFlops, 'train');
     const base = {backend, model, workload, threads, flopsPerSample};
+    if (workload === 'infer' && threads > 1) {
+      report({type: 'workload', workload: {...base, status: 'skipped',
+        note: 'fitRepresentations runs on one thread (each row steps on its own gradient); spread many new samples over processes instead'}});
+      continue;
+    }
     // One batch on this thread first: it warms the kernels up and tells whether a run fits.
     const warmStart = performance.now();
     await runEpochsOf(workload, {decoder, encoder, data: warmData, batchSize, epochs: 1, threads: 1, replica,

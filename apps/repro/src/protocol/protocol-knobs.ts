@@ -1,19 +1,22 @@
+import {FIT_DEFAULTS, type SgdRowOptimizerConfig} from '@encoderless/latent';
 import type {ConfigOf, Coupling, Knobs} from '../flags/knobs';
 
 /**
  * The settings of test-time inference: how the rows of new samples are fitted against a frozen
- * decoder (`fitTestRows`). Every experiment has them, under the same names, and every one lands
- * in config.json. Defaults are what the runners used before they were knobs.
+ * decoder (`fitTestRows`, `fitRepresentations`' per-row descent: each row steps on its own
+ * gradient and stops when its own loss stops falling). Every experiment has them, under the same
+ * names, and every one lands in config.json. Defaults: `fitRepresentations`' (FIT_DEFAULTS),
+ * with a step cap per experiment.
  */
 export const INFERENCE_KNOBS = {
-  epochs: {kind: 'integer', min: 1, help: 'most epochs of fitting the test rows (fewer when the loss plateaus)'},
-  batchSize: {kind: 'integer', min: 1, help: 'mini-batch size of fitting the test rows'},
-  patience: {kind: 'integer', min: 1, help: 'plateau stop: epochs without enough improvement before stopping'},
-  minRelativeImprovement: {kind: 'number', min: 0, below: 1, help: 'plateau stop: the relative fall of the epoch loss that counts as improvement'},
+  maxSteps: {kind: 'integer', min: 1, max: 1_000_000, help: 'most descent steps per test row (each row stops earlier once its own loss stops falling)'},
+  patience: {kind: 'integer', min: 1, help: 'a row stops after this many steps without its loss falling by --inference-tolerance'},
+  tolerance: {kind: 'number', min: 0, below: 1, help: 'the relative fall of a row\'s loss that counts as progress'},
   restarts: {kind: 'integer', min: 1, help: 'random starts per test sample; each keeps its best row'},
-  learningRate: {kind: 'number', above: 0, help: 'SGD learning rate of the test rows'},
+  learningRate: {kind: 'number', above: 0, help: 'SGD learning rate of the test rows (each row\'s own, before --inference-adaptive-rate scales it)'},
   momentum: {kind: 'number', min: 0, below: 1, help: 'SGD momentum of the test rows'},
-  semantics: {kind: 'choice', choices: ['dense', 'sparse'], help: "rows outside a batch: 'dense' keep moving on momentum (PyTorch), 'sparse' stay put"},
+  adaptiveRate: {kind: 'boolean', help: 'each row\'s rate grows (×1.2) while its loss falls and halves when it rises (up to 30× the base)'},
+  batchSize: {kind: 'integer', min: 1, help: 'test rows per forward/backward pass (memory and speed only: the result does not depend on it)'},
   initStd: {kind: 'number', above: 0, help: 'standard deviation of the test rows\' random start'},
 } as const satisfies Knobs;
 
@@ -38,33 +41,26 @@ export type ProtocolSettings = ConfigOf<typeof PROTOCOL_KNOBS>;
 /** Every experiment's seed: within 2^31 so that the seeds derived from it stay exact integers. */
 export const SEED_KNOB = {kind: 'integer', min: 0, max: 2_147_483_647, help: 'seed of everything random'} as const;
 
-/**
- * Inference follows training's batch and row optimizer unless its own flags are given: the
- * runners always fitted test rows with the training rows' settings.
- */
-export const INFERENCE_COUPLINGS: readonly Coupling[] = [
-  {flag: 'batch-size', sets: {'inference-batch-size': (v: number) => v}, note: 'also sets --inference-batch-size unless given'},
-  {flag: 'row-learning-rate', sets: {'inference-learning-rate': (v: number) => v}, note: 'also sets --inference-learning-rate unless given'},
-  {flag: 'row-momentum', sets: {'inference-momentum': (v: number) => v}, note: 'also sets --inference-momentum unless given'},
-];
-
 /** Where the paper uses one Adam rate for every weight (MNIST, CIFAR-10), --learning-rate sets the autoencoders' too. */
 export const ONE_WEIGHT_RATE: Coupling = {
   flag: 'learning-rate', sets: {'autoencoder-learning-rate': (v: number) => v},
   note: 'also sets --autoencoder-learning-rate unless given (the paper uses one rate here)',
 };
 
-/** Inference settings as the runners used them: the training rows' optimizer and batch, a plateau stop. */
-export function inferenceDefaults(o: {epochs: number; batchSize: number; rowLearningRate: number; rowMomentum: number; patience: number}): InferenceSettings {
+/** Inference settings: `fitRepresentations`' defaults (FIT_DEFAULTS) with this experiment's step cap. */
+export function inferenceDefaults(maxSteps: number): InferenceSettings {
+  const d = FIT_DEFAULTS;
+  const sgd = d.optimizer as SgdRowOptimizerConfig;
   return {
-    epochs: o.epochs, batchSize: o.batchSize, patience: o.patience, minRelativeImprovement: 1e-4, restarts: 1,
-    learningRate: o.rowLearningRate, momentum: o.rowMomentum, semantics: 'dense', initStd: 1,
+    maxSteps, patience: (d.convergence as {patience: number}).patience, tolerance: (d.convergence as {tolerance: number}).tolerance,
+    restarts: d.restarts, learningRate: sgd.learningRate, momentum: sgd.momentum ?? 0.9, adaptiveRate: d.adaptiveRate !== false,
+    batchSize: d.batchSize, initStd: d.initStd,
   };
 }
 
 /** The inference settings as a sentence for reports. */
 export function describeInference(i: InferenceSettings): string {
-  return `test rows fitted against the frozen decoder: at most ${i.epochs} epochs, SGD ${i.learningRate} momentum ${i.momentum} ` +
-    `(${i.semantics}), batch ${i.batchSize}, plateau stop after ${i.patience} epochs under ${i.minRelativeImprovement} relative ` +
-    `improvement, ${i.restarts} start${i.restarts === 1 ? '' : 's'} (std ${i.initStd})`;
+  return `test rows fitted against the frozen decoder, each on its own gradient (per-row): SGD ${i.learningRate} momentum ${i.momentum}` +
+    `${i.adaptiveRate ? ' with a per-row adaptive rate' : ''}, at most ${i.maxSteps} steps, a row stopping after ${i.patience} steps ` +
+    `under ${i.tolerance} relative improvement, ${i.restarts} start${i.restarts === 1 ? '' : 's'} (std ${i.initStd})`;
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  createLatentTable, encodeAll, fitRepresentations, reconstructionError, trainAutoencoder, trainDecoder,
+  createLatentTable, encodeAll, FIT_DEFAULTS, fitRepresentations, reconstructionError, trainAutoencoder, trainDecoder,
   type EpochReport, type FitRepresentationsResult, type LatentTable, type Module, type ReconstructionLoss,
   type SgdRowOptimizerConfig,
 } from '@encoderless/latent';
@@ -66,9 +66,10 @@ export function fitTestRows(o: {
   const i = o.inference;
   return fitRepresentations({
     decoder: o.decoder, data: o.data, dim: o.dim, loss: o.loss, seed: o.seed,
-    epochs: i.epochs, batchSize: i.batchSize, restarts: i.restarts, init: 'normal', initStd: i.initStd,
-    optimizer: {kind: 'sgd', learningRate: i.learningRate, momentum: i.momentum, semantics: i.semantics},
-    plateau: {patience: i.patience, minRelativeImprovement: i.minRelativeImprovement},
+    maxSteps: i.maxSteps, batchSize: i.batchSize, restarts: i.restarts, init: 'normal', initStd: i.initStd,
+    optimizer: {kind: 'sgd', learningRate: i.learningRate, momentum: i.momentum},
+    adaptiveRate: i.adaptiveRate ? FIT_DEFAULTS.adaptiveRate : false,
+    convergence: {patience: i.patience, tolerance: i.tolerance},
   });
 }
 

@@ -83,7 +83,7 @@ export interface Experiment<K extends Knobs = Knobs, D = unknown, R extends Time
   readonly knobs: K;
   /** Settings to start from: 'full' (the paper's) first, 'quick' (CI) second, any others after. */
   readonly presets: Readonly<Record<string, C>>;
-  /** Flags that set others unless those are given (`--epochs` → `--inference-epochs`), all in one list. */
+  /** Flags that set others unless those are given (`--epochs` → `--autoencoder-epochs`), all in one list. */
   readonly couplings: readonly Coupling[];
   /**
    * Defaults derived from other knobs (simulated: sizes from target loads) and checks across

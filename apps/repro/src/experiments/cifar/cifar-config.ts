@@ -1,5 +1,5 @@
 import type {ConfigOf, Coupling, Knobs} from '../../flags/knobs';
-import {inferenceDefaults, INFERENCE_COUPLINGS, ONE_WEIGHT_RATE, PROTOCOL_KNOBS, SEED_KNOB} from '../../protocol/protocol-knobs';
+import {inferenceDefaults, ONE_WEIGHT_RATE, PROTOCOL_KNOBS, SEED_KNOB} from '../../protocol/protocol-knobs';
 
 /** The paper's four CIFAR-10 models (Appendix A): a decoder alone, or an autoencoder, per variant. */
 export const CIFAR_MODELS = ['decoder_1x1', 'autoencoder_1x1', 'decoder_4x4', 'autoencoder_4x4'] as const;
@@ -52,7 +52,7 @@ const FULL: CifarConfig = {
   weightDecay: 1e-5,
   rowLearningRate: 0.01,
   rowMomentum: 0.9,
-  inference: inferenceDefaults({epochs: 100, batchSize: 32, rowLearningRate: 0.01, rowMomentum: 0.9, patience: 10}),
+  inference: inferenceDefaults(100),
   gridImages: 8,
   dataDir: null,
   resize: false,
@@ -71,7 +71,7 @@ const QUICK: CifarConfig = {
   curveEvalEpochs: [1, 2, 4],
   gridEpochs: [1, 4],
   testFraction: 0.01,
-  inference: {...FULL.inference, epochs: 5},
+  inference: {...FULL.inference, maxSteps: 5},
 };
 
 export const CIFAR_PRESETS = {full: FULL, quick: QUICK};
@@ -79,7 +79,6 @@ export const CIFAR_PRESETS = {full: FULL, quick: QUICK};
 export const CIFAR_COUPLINGS: readonly Coupling[] = [
   {flag: 'epochs', sets: {'curve-epochs': (v: number) => v}, note: 'also sets --curve-epochs unless given'},
   ONE_WEIGHT_RATE,
-  ...INFERENCE_COUPLINGS,
 ];
 
 /** The curve's measured and drawn epochs cut to its length, and ending with it. */

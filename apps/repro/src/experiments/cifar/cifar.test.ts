@@ -31,7 +31,7 @@ function toySplit(count: number, classes: number, seed: number) {
 const tiny: CifarConfig = {
   ...CIFAR_PRESETS.quick, sizes: [2], seeds: 2, epochs: 2, curveSize: 2, curveEpochs: 3,
   curveEvalEpochs: [1, 3], gridEpochs: [1, 3], testFraction: 0.5, batchSize: 4, gridImages: 2,
-  inference: {...CIFAR_PRESETS.quick.inference, epochs: 3, batchSize: 4},
+  inference: {...CIFAR_PRESETS.quick.inference, maxSteps: 3, batchSize: 4},
 };
 
 // 8 training images of 2 classes (4 per class), 6 test images: rows 0–3 tested, 4–5 in the grids.
@@ -56,7 +56,9 @@ describe('cifar config', () => {
     // One Adam rate for every weight here: --learning-rate sets the autoencoders' too, unless given.
     expect(config(['--learning-rate', '0.01']).autoencoderLearningRate).toBe(0.01);
     expect(config(['--learning-rate', '0.01', '--autoencoder-learning-rate', '0.002']).autoencoderLearningRate).toBe(0.002);
-    expect(config(['--row-learning-rate', '0.05']).inference.learningRate).toBe(0.05);
+    // Inference has its own rows' settings (per-row descent): the training rows' do not set them.
+    expect(config(['--row-learning-rate', '0.05']).inference.learningRate).toBe(0.01);
+    expect(config(['--inference-learning-rate', '0.05']).inference.learningRate).toBe(0.05);
   });
 
   it('throws naming the flag on an unknown model or scenario, or a bad count or fraction', () => {
@@ -179,7 +181,7 @@ describe('cifar data and the command', () => {
   });
 
   const flags = (out: string, data = dir) => ['cifar', '--quick', '--sizes', '2', '--seeds', '2', '--epochs', '1', '--curve-size', '2',
-    '--models', 'decoder_4x4,autoencoder_4x4', '--test-fraction', '0.5', '--inference-epochs', '2', '--data-dir', data, '--out', out, '--jobs', '1'];
+    '--models', 'decoder_4x4,autoencoder_4x4', '--test-fraction', '0.5', '--inference-max-steps', '2', '--data-dir', data, '--out', out, '--jobs', '1'];
 
   it('the command end to end: every output file, then --resume recomputes nothing', async () => {
     const out = join(dir, 'run');
@@ -225,7 +227,7 @@ describe('cifar data and the command', () => {
     }
     await writeFile(join(bad, 'train', 'cat', 'x.png'), png(8, 255));
     const argv = ['cifar', '--quick', '--sizes', '1', '--seeds', '1', '--epochs', '1', '--curve-size', '1', '--models', 'decoder_4x4',
-      '--test-fraction', '1', '--inference-epochs', '1', '--data-dir', bad, '--jobs', '1'];
+      '--test-fraction', '1', '--inference-max-steps', '1', '--data-dir', bad, '--jobs', '1'];
     await expect(main([...argv, '--out', join(dir, 'badrun')], () => {})).rejects.toThrow(/train\/cat\/x\.png is 8×8 .*--resize resizes such images/);
     const lines: string[] = [];
     await main([...argv, '--out', join(dir, 'resized'), '--resize'], (l) => lines.push(l));

@@ -1,5 +1,5 @@
 import type {ConfigOf, Coupling, Knobs} from '../../flags/knobs';
-import {inferenceDefaults, INFERENCE_COUPLINGS, ONE_WEIGHT_RATE, PROTOCOL_KNOBS, SEED_KNOB} from '../../protocol/protocol-knobs';
+import {inferenceDefaults, ONE_WEIGHT_RATE, PROTOCOL_KNOBS, SEED_KNOB} from '../../protocol/protocol-knobs';
 
 /** Every knob of the MNIST experiment (paper Section 3.1). Defaults (the `full` preset): the paper's. */
 export const MNIST_KNOBS = {
@@ -31,7 +31,7 @@ const FULL: MnistConfig = {
   weightDecay: 1e-5,
   rowLearningRate: 0.02,
   rowMomentum: 0.9,
-  inference: inferenceDefaults({epochs: 200, batchSize: 32, rowLearningRate: 0.02, rowMomentum: 0.9, patience: 10}),
+  inference: inferenceDefaults(200),
   oodSamples: 4000,
   gridImages: 8,
   dataDir: null,
@@ -44,14 +44,12 @@ const QUICK: MnistConfig = {
   sizes: [200, 500],
   testSamples: 200,
   epochs: 4,
-  inference: {...FULL.inference, epochs: 30},
+  inference: {...FULL.inference, maxSteps: 30},
   oodSamples: 300,
 };
 
 export const MNIST_PRESETS = {full: FULL, quick: QUICK};
 
 export const MNIST_COUPLINGS: readonly Coupling[] = [
-  {flag: 'epochs', sets: {'inference-epochs': (v: number) => Math.max(v, 30)}, note: 'also sets --inference-epochs to max(N, 30) unless given'},
   ONE_WEIGHT_RATE,
-  ...INFERENCE_COUPLINGS,
 ];

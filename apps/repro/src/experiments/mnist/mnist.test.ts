@@ -13,7 +13,7 @@ import {checkMnistClaims, mnistCsv, mnistEncoderWeights, renderMnistFigure, rend
 const quick = MNIST_PRESETS.quick;
 const tiny: MnistConfig = {
   ...quick, sizes: [16], testSamples: 8, epochs: 1, oodSamples: 16, gridImages: 4, batchSize: 8,
-  inference: {...quick.inference, epochs: 2, batchSize: 8},
+  inference: {...quick.inference, maxSteps: 2, batchSize: 8},
 };
 const job = (params: MnistJob): JobPlan<MnistJob> => ({key: 'k', work: 1, params});
 

@@ -2,7 +2,7 @@ import {totalmem} from 'node:os';
 import {BadConfigError} from '@encoderless/errors';
 import {samplesForDecoderLoad} from '@encoderless/load';
 import type {ConfigOf, Coupling, Knobs} from '../../flags/knobs';
-import {inferenceDefaults, INFERENCE_COUPLINGS, PROTOCOL_KNOBS, SEED_KNOB} from '../../protocol/protocol-knobs';
+import {inferenceDefaults, PROTOCOL_KNOBS, SEED_KNOB} from '../../protocol/protocol-knobs';
 
 /** Every knob of the simulated experiment (paper Section 3.3). Defaults (the `full` preset): the paper's. */
 export const SIMULATED_KNOBS = {
@@ -39,7 +39,7 @@ const FULL: SimulatedConfig = {
   rowLearningRate: 0.01,
   rowMomentum: 0.9,
   // Test rows get as many epochs as training: 500 per-row gradients reach the fit (issue #16).
-  inference: inferenceDefaults({epochs: 500, batchSize: 32, rowLearningRate: 0.01, rowMomentum: 0.9, patience: 20}),
+  inference: inferenceDefaults(500),
   seed: 0,
 };
 
@@ -55,18 +55,14 @@ const QUICK: SimulatedConfig = {
   autoencoderEpochs: 300,
   learningRate: 3e-3,
   autoencoderLearningRate: 1e-3,
-  inference: {...FULL.inference, epochs: 150},
+  inference: {...FULL.inference, maxSteps: 150},
 };
 
 export const SIMULATED_PRESETS = {full: FULL, quick: QUICK};
 
-/** `--epochs N` keeps the paper's proportions: the autoencoder 2N, the test rows N (at least 50). */
+/** `--epochs N` keeps the paper's proportion: the autoencoder trains 2N. */
 export const SIMULATED_COUPLINGS: readonly Coupling[] = [
-  {
-    flag: 'epochs', sets: {'autoencoder-epochs': (v: number) => 2 * v, 'inference-epochs': (v: number) => Math.max(v, 50)},
-    note: 'also sets --autoencoder-epochs to 2N and --inference-epochs to max(N, 50) unless given',
-  },
-  ...INFERENCE_COUPLINGS,
+  {flag: 'epochs', sets: {'autoencoder-epochs': (v: number) => 2 * v}, note: 'also sets --autoencoder-epochs to 2N unless given'},
 ];
 
 /** Decoder parameters of the simulated net: the expected edges c·m·n plus n biases. */

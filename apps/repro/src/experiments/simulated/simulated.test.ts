@@ -38,11 +38,12 @@ describe('encoderless simulated (tiny sweep)', () => {
     expect(readFileSync(join(out, 'figure.svg'), 'utf8')).toMatch(/^<svg[\s\S]*decoder alone[\s\S]*<\/svg>\s*$/);
     const report = readFileSync(join(out, 'report.md'), 'utf8');
     expect(report).toMatch(/not tested/);
-    expect(report).toMatch(/overridden by flags: --sizes 6,9 --latent-dim 20 --data-dim 200 --epochs 2 --autoencoder-epochs 4 --inference-epochs 50;/);
+    expect(report).toMatch(/overridden by flags: --sizes 6,9 --latent-dim 20 --data-dim 200 --epochs 2 --autoencoder-epochs 4;/);
     const config = read('config.json');
     expect(config.config.sizes).toEqual([6, 9]);
-    expect(config.config.inference).toEqual({epochs: 50, batchSize: 32, patience: 20, minRelativeImprovement: 1e-4, restarts: 1,
-      learningRate: 0.01, momentum: 0.9, semantics: 'dense', initStd: 1});
+    // Every inference setting lands in config.json: the full preset's step cap, fitRepresentations' defaults.
+    expect(config.config.inference).toEqual({maxSteps: 500, patience: 5, tolerance: 1e-3, restarts: 1, learningRate: 0.01,
+      momentum: 0.9, adaptiveRate: true, batchSize: 256, initStd: 1});
     expect(read('manifest.json').files).toEqual(['figure.svg', 'report.md', 'results.csv', 'results.json', 'timings.json']);
   });
 
