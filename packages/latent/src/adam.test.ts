@@ -95,6 +95,15 @@ describeEachBackend({useBackend, isBackendInstalled}, testBackendNames(), () => 
     const adam = new Adam([w]);
     expect(() => adam.applyGradients([tf.zeros([3])])).toThrow(/Adam.applyGradients: gradient 0 has 3 values, its variable \[2,3\] 6/);
     expect(() => adam.applyFlatGradient(tf.zeros([5]))).toThrow(/Adam.applyFlatGradient: got 5 values for variables of 6/);
+    expect(() => adam.applyGradients([])).toThrow(/^Adam.applyGradients: got 0 gradients for 1 variables$/);
+    const state = adam.getState();
+    expect(() => adam.setState({...state, moments: []})).toThrow(/^Adam.setState: state has 0 variables, optimizer has 1$/);
+    expect(() => adam.setState({...state, moments: [{m: new Float32Array(6), v: new Float32Array(5)}]} as never))
+      .toThrow(/^Adam.setState: moments of variable 0 have 6 \(m\) and 5 \(v\) values, expected 6$/);
+    // No variables (a frozen model): a step still counts, so the bias correction stays in step with a resumed run.
+    const none = new Adam([]);
+    none.applyGradients([]);
+    expect(none.step).toBe(1);
     adam.dispose();
     w.dispose();
   });

@@ -195,6 +195,25 @@ describe('trainDecoder on wasm', () => {
     tf.dispose([five, nan, wide, ...vars]);
   });
 
+  it('throws naming every other bad option: batchSize, startEpoch, seed, reduction, data and decoder', async () => {
+    const {decoder, vars} = freshDecoder(20);
+    const table = createLatentTable({size: 4, dim: 2});
+    const data = tf.zeros([4, 6]);
+    const bad = (o: object) => trainDecoder({decoder, data, table, epochs: 1, ...o});
+    await expect(bad({batchSize: 0})).rejects.toThrow(/^trainDecoder: batchSize must be a positive integer, got 0$/);
+    await expect(bad({batchSize: 1.5})).rejects.toThrow(/batchSize must be a positive integer, got 1.5$/);
+    await expect(bad({startEpoch: -1})).rejects.toThrow(/^trainDecoder: startEpoch must be a whole number, got -1$/);
+    await expect(bad({seed: 0.5})).rejects.toThrow(/^trainDecoder: seed must be an integer, got 0.5$/);
+    await expect(bad({reduction: 'max'})).rejects.toThrow(/^trainDecoder: reduction must be 'sum' or 'mean', got 'max'$/);
+    await expect(bad({data: [[1, 2]]})).rejects.toThrow(/^trainDecoder: data must be a tf.Tensor \[samples, …features\], got object$/);
+    const flat = tf.zeros([4]);
+    await expect(bad({data: flat})).rejects.toThrow(/^trainDecoder: data must have shape \[samples, …features\] with samples > 0, got \[4\]$/);
+    await expect(bad({decoder: {variables: []}})).rejects.toThrow(/^trainDecoder: decoder must have an apply\(z\) function and variables$/);
+    // startEpoch = epochs runs nothing; 0 epochs too.
+    expect((await bad({startEpoch: 1})).history).toEqual([]);
+    tf.dispose([data, flat, ...vars]);
+  });
+
   it("throws when the table's dim differs from the decoder input, naming both numbers", async () => {
     const {decoder, vars} = freshDecoder(20); // x̂ = z·W + b with W [2, 6]
     const data = tf.zeros([4, 6]);

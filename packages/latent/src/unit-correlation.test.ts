@@ -34,6 +34,8 @@ describe('unit correlations', () => {
   it('a constant unit gets 0, and mismatched sizes throw', () => {
     expectArraysClose(unitCorrelations(Float32Array.of(1, 1, 1), Float32Array.of(1, 2, 3), 1), [0], {atol: 0});
     expect(() => unitCorrelations(new Float32Array(6), new Float32Array(4), 2)).toThrow(/truth has 6 values and learned 4/);
+    expect(() => unitCorrelations(new Float32Array(6), new Float32Array(6), 4)).toThrow(/both must be samples × 4/);
+    expect(() => flattenedCorrelation(new Float32Array(3), new Float32Array(2))).toThrow(/^flattenedCorrelation: truth has 3 values, learned 2$/);
   });
 
   it('throws on NaN or Infinity, naming the array and the entry (never 0 for a NaN unit)', () => {
