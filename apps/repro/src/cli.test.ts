@@ -25,9 +25,9 @@ function withoutBackendVariable(): NodeJS.ProcessEnv {
   delete env.ENCODERLESS_BACKEND;
   return env;
 }
-function cli(args: readonly string[], options: {uid?: number; timeoutMs?: number} = {}): Result {
+function cli(args: readonly string[], options: {uid?: number; timeoutMs?: number; env?: Record<string, string>} = {}): Result {
   const r = spawnSync(process.execPath, [CLI, ...args], {
-    encoding: 'utf8', timeout: options.timeoutMs ?? 60_000, env: withoutBackendVariable(),
+    encoding: 'utf8', timeout: options.timeoutMs ?? 60_000, env: {...withoutBackendVariable(), ...options.env},
     ...(options.uid === undefined ? {} : {uid: options.uid, gid: options.uid}),
   });
   return {code: r.status, stdout: r.stdout, stderr: r.stderr};
@@ -208,6 +208,29 @@ describe('workers and output', () => {
     const r = cli(tiny(join(fresh(), 'run'), {backend: 'cpu'}));
     expect(r.code).toBe(0);
     expect(r.stdout + r.stderr).not.toMatch(/running TensorFlow\.js in Node\.js/);
+  });
+});
+
+describe('the backend from the environment, and errors from worker threads', () => {
+  it('ENCODERLESS_BACKEND=cpu runs on cpu when --backend is not given, and the run records it', () => {
+    const out = join(fresh(), 'run');
+    const r = cli(tiny(out), {env: {ENCODERLESS_BACKEND: 'cpu'}});
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^encoderless simulated: backend cpu, /m);
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).backend).toBe('cpu');
+  });
+
+  it('an unknown ENCODERLESS_BACKEND: exit 2, one line naming the variable', () => {
+    expectOneLine(cli(tiny(join(fresh(), 'run')), {env: {ENCODERLESS_BACKEND: 'webgl'}}),
+      /ENCODERLESS_BACKEND=webgl: unknown backend; expected one of auto, wasm, cpu, node, node-gpu/);
+  });
+
+  it('a user error thrown inside a worker thread keeps its class through the job pool: exit 2, one line', () => {
+    // Rows at learning rate 1e30 diverge: the training table (LatentTable.applyGradients) or the test rows'
+    // descent (fitRepresentations) throws a BadDataError in the worker, whichever job gets there first.
+    const r = cli(tiny(join(fresh(), 'run'), {jobs: '2', 'row-learning-rate': '1e30'}));
+    expect(r.stdout).toMatch(/, 2 workers, output /);
+    expectOneLine(r, /LatentTable\.applyGradients: gradient of row \d+ is NaN; the loss diverged \(lower the learning rate\)|fitRepresentations: the gradient of sample \d+ \(restart \d+\) became NaN at step \d+; lower the optimizer's learningRate/);
   });
 });
 

@@ -6,7 +6,7 @@ import {
   numericGradient,
   testBackendNames,
 } from '@encoderless/test-utils';
-import {useBackend} from './index';
+import {isBackendInstalled, useBackend} from './index';
 
 // Per-op gradient checks: tf.grads (the registered gradient functions, and on wasm the kernels
 // registerWasmKernels adds) against central finite differences, for every op the model zoo
@@ -173,7 +173,7 @@ function checkGradients(backend: string, c: GradCase): void {
   }
 }
 
-describeEachBackend(useBackend, testBackendNames(), (backend) => {
+describeEachBackend({useBackend, isBackendInstalled}, testBackendNames(), (backend) => {
   for (const c of CASES) {
     it(`${c.name}: tf.grads matches finite differences wrt ${Object.keys(c.inputs).join(', ')}`, () => {
       checkGradients(backend, c);

@@ -201,8 +201,12 @@ async function switchTo(name: BackendName, options: UseBackendOptions): Promise<
     if (options.wasmPaths !== undefined) setPaths(module ?? {}, options.wasmPaths);
     registerWasmKernels();
   }
+  const previous = tf.getBackend();
   const ok = await tf.setBackend(pkg.tfjsName);
   if (!ok) {
+    // tfjs has already taken the failed backend's name, and its next op would start whichever
+    // registered backend it ranks best: go back to the one that ran before.
+    if (previous !== undefined && previous !== pkg.tfjsName) await tf.setBackend(previous);
     throw new MissingBackendError(
       `useBackend: backend '${name}' (${pkg.packageName}) failed to initialise; try another backend`);
   }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {useBackend} from '@encoderless/backends';
+import {isBackendInstalled, useBackend} from '@encoderless/backends';
 import {createRandom} from '@encoderless/random';
 import {describeEachBackend, expectArraysClose, expectNoLeaks, testBackendNames} from '@encoderless/test-utils';
 import {Adam, type AdamOptions} from './index';
@@ -34,7 +34,7 @@ function seeded(seed: number): number[][] {
   return SHAPES.map((s) => Array.from({length: s.reduce((a, b) => a * b, 1)}, () => rng.uniform(-1, 1)));
 }
 
-describeEachBackend(useBackend, testBackendNames(), () => {
+describeEachBackend({useBackend, isBackendInstalled}, testBackendNames(), () => {
   const cases: ReadonlyArray<[string, AdamOptions]> = [
     ['defaults (lr 1e-3)', {}],
     ['lr 0.05, L2 weight decay 0.1 (PyTorch Adam)', {learningRate: 0.05, weightDecay: 0.1}],
@@ -95,6 +95,15 @@ describeEachBackend(useBackend, testBackendNames(), () => {
     const adam = new Adam([w]);
     expect(() => adam.applyGradients([tf.zeros([3])])).toThrow(/Adam.applyGradients: gradient 0 has 3 values, its variable \[2,3\] 6/);
     expect(() => adam.applyFlatGradient(tf.zeros([5]))).toThrow(/Adam.applyFlatGradient: got 5 values for variables of 6/);
+    expect(() => adam.applyGradients([])).toThrow(/^Adam.applyGradients: got 0 gradients for 1 variables$/);
+    const state = adam.getState();
+    expect(() => adam.setState({...state, moments: []})).toThrow(/^Adam.setState: state has 0 variables, optimizer has 1$/);
+    expect(() => adam.setState({...state, moments: [{m: new Float32Array(6), v: new Float32Array(5)}]} as never))
+      .toThrow(/^Adam.setState: moments of variable 0 have 6 \(m\) and 5 \(v\) values, expected 6$/);
+    // No variables (a frozen model): a step still counts, so the bias correction stays in step with a resumed run.
+    const none = new Adam([]);
+    none.applyGradients([]);
+    expect(none.step).toBe(1);
     adam.dispose();
     w.dispose();
   });

@@ -156,7 +156,7 @@ export class Adam {
     }
     state.moments.forEach(({m, v}, i) => {
       if (m.length !== this.sizes[i] || v.length !== this.sizes[i]) {
-        throw new BadDataError(`Adam.setState: moments of variable ${i} have ${m.length} values, expected ${this.sizes[i]}`);
+        throw new BadDataError(`Adam.setState: moments of variable ${i} have ${m.length} (m) and ${v.length} (v) values, expected ${this.sizes[i]}`);
       }
     });
     if (this.m && this.v) {

@@ -1,3 +1,4 @@
+import {useBackend} from '@encoderless/backends';
 import {createRandom} from '@encoderless/random';
 import {expectArraysClose} from '@encoderless/test-utils';
 import {createLatentTable, LatentTable} from './latent-table';
@@ -151,5 +152,51 @@ describe('LatentTable against a naive dense float64 reference', () => {
       .toThrow(/learningRate must be a positive number, got -1/);
     expect(() => createLatentTable({size: 2, dim: 2, optimizer: {kind: 'rmsprop'} as unknown as RowOptimizerConfig}))
       .toThrow(/unknown optimizer kind 'rmsprop'/);
+  });
+
+  it('throws naming every other bad setting: init, initStd, schedule, array lengths, optimizer fields', () => {
+    const bad = (o: object) => () => createLatentTable({size: 2, dim: 2, ...o});
+    expect(bad({initStd: -1})).toThrow(/^createLatentTable: initStd must be a number ≥ 0, got -1$/);
+    expect(bad({init: 'uniform'})).toThrow(/^createLatentTable: init must be 'normal' or 'zeros', got 'uniform'$/);
+    expect(bad({schedule: 'step'})).toThrow(/^LatentTable: schedule must be 'batch' or 'epoch', got 'step'$/);
+    const state = createLatentTable({size: 2, dim: 2}).getState();
+    expect(() => new LatentTable({...state, values: new Float32Array(3)}))
+      .toThrow(/^LatentTable: values has length 3, expected 4 \(size 2 × dim 2\)$/);
+    expect(() => new LatentTable({...state, slot1: new Float32Array(5)})).toThrow(/^LatentTable: slot1 has length 5, expected 4/);
+    const sgd = (o: object) => bad({optimizer: {kind: 'sgd', learningRate: 0.1, ...o}});
+    expect(sgd({momentum: 1})).toThrow(/^LatentTable: optimizer: momentum must lie in \[0, 1\), got 1$/);
+    expect(sgd({momentum: -0.1})).toThrow(/momentum must lie in \[0, 1\), got -0.1$/);
+    expect(sgd({weightDecay: -1})).toThrow(/^LatentTable: optimizer: weightDecay must be ≥ 0, got -1$/);
+    expect(sgd({semantics: 'lazy'})).toThrow(/^LatentTable: optimizer: semantics must be 'dense' or 'sparse', got 'lazy'$/);
+    expect(bad({optimizer: {kind: 'adam', learningRate: 0.1, beta2: 1}})).toThrow(/beta2 must lie in \[0, 1\), got 1$/);
+    expect(bad({optimizer: {kind: 'adam', learningRate: 0.1, epsilon: 0}})).toThrow(/epsilon must be a positive number, got 0$/);
+    expect(bad({optimizer: null})).toThrow(/^LatentTable: optimizer: expected an optimizer config object, got null$/);
+    // Zero momentum and weight decay, and an initStd of 0, are settings, not errors.
+    expect(createLatentTable({size: 2, dim: 2, initStd: 0, optimizer: {kind: 'sgd', learningRate: 0.1, momentum: 0, weightDecay: 0}})
+      .snapshot().every((v) => v === 0)).toBe(true);
+  });
+
+  it('setRows overwrites rows and resets their optimizer state; gatherTensor is gather as a tensor', async () => {
+    await useBackend('cpu');
+    const t = createLatentTable({size: 3, dim: 2, init: 'zeros', optimizer: {kind: 'sgd', learningRate: 0.5, momentum: 0.5, semantics: 'sparse'}});
+    t.applyGradients([1], Float32Array.of(1, -1)); // row 1: buf (1, −1), value (−0.5, 0.5)
+    t.setRows([1], Float32Array.of(3, 4));
+    expect(Array.from(t.gather([1]))).toEqual([3, 4]);
+    // With its momentum reset, a zero gradient leaves the row where it was set (a stale buffer would move it by −0.5·0.5·(1, −1)).
+    t.applyGradients([1], Float32Array.of(0, 0));
+    expect(Array.from(t.gather([1]))).toEqual([3, 4]);
+    const z = t.gatherTensor([1, 0]);
+    expect(z.shape).toEqual([2, 2]);
+    expect(Array.from(z.dataSync())).toEqual([3, 4, 0, 0]);
+    z.dispose();
+    expect(() => t.setRows([0, 1], new Float32Array(3))).toThrow(/^LatentTable.setRows: rows has 3 values, expected 2·2$/);
+  });
+
+  it('getState refuses an epoch with pending gradients', () => {
+    const t = createLatentTable({size: 2, dim: 1, schedule: 'epoch'});
+    t.applyGradients([0], Float32Array.of(1));
+    expect(() => t.getState()).toThrow(/^LatentTable.getState: gradients of this epoch are pending; call endEpoch\(\) first$/);
+    t.endEpoch();
+    expect(t.getState().step).toBe(1);
   });
 });

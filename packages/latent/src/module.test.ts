@@ -26,6 +26,21 @@ describe('decoders from a function or a tf.LayersModel (wasm)', () => {
     data.dispose();
   });
 
+  it('moduleFromLayersModel: no inputShape where the input has an unknown dimension or there are no inputs; apply passes training', () => {
+    const calls: unknown[] = [];
+    const fake = (inputs?: {shape: (number | null)[]}[]) => moduleFromLayersModel({
+      inputs, trainableWeights: [], apply: (x: tf.Tensor, kwargs?: {training?: boolean}) => { calls.push(kwargs); return x; },
+    });
+    expect(fake([{shape: [null, 3, 4]}]).inputShape).toEqual([3, 4]);
+    expect('inputShape' in fake([{shape: [null, null, 4]}])).toBe(false);
+    expect('inputShape' in fake(undefined)).toBe(false);
+    const x = tf.zeros([1, 3]);
+    fake().apply(x);
+    fake().apply(x, {training: true});
+    expect(calls).toEqual([{training: false}, {training: true}]);
+    x.dispose();
+  });
+
   it('moduleFromFunction throws when given something that is not a function', () => {
     expect(() => moduleFromFunction(42 as unknown as (x: tf.Tensor) => tf.Tensor, [])).toThrow(/expected a function, got number/);
   });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {useBackend} from '@encoderless/backends';
 import {createRandom} from '@encoderless/random';
-import {expectArraysClose} from '@encoderless/test-utils';
+import {expectArraysClose, expectNoLeaksAsync} from '@encoderless/test-utils';
 import {trainAutoencoder, trainEncoderOnRows, encodeAll, moduleFromFunction} from './index';
 
 function linear(inDim: number, outDim: number, seed: number) {
@@ -47,6 +47,23 @@ describe('autoencoder trainers (wasm)', () => {
     const recon = tf.tidy(() => tf.matMul(tf.tensor2d(rows, [64, 2]), dec.W).dataSync());
     expectArraysClose(recon, x.dataSync(), {atol: 2e-2});
     tf.dispose([x, enc.W, dec.W]);
+  });
+
+  it('leaks no tensors: end to end, through a frozen decoder, and trainEncoderOnRows (the returned Adam disposed)', async () => {
+    const x = data(16);
+    const enc = linear(4, 2, 8), dec = linear(2, 4, 9);
+    const rows = tf.zeros([16, 2]) as tf.Tensor2D;
+    for (const freezeDecoder of [false, true]) {
+      await expectNoLeaksAsync(async () => {
+        const {optimizer} = await trainAutoencoder({encoder: enc.module, decoder: dec.module, data: x, epochs: 2, batchSize: 5, freezeDecoder, seed: 1});
+        optimizer.dispose();
+      });
+    }
+    await expectNoLeaksAsync(async () => {
+      const {optimizer} = await trainEncoderOnRows({encoder: enc.module, data: x, rows, epochs: 2, batchSize: 5, seed: 1});
+      optimizer.dispose();
+    });
+    tf.dispose([x, rows, enc.W, dec.W]);
   });
 
   it('trainEncoderOnRows regresses the encoder onto given rows', async () => {

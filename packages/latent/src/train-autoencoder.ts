@@ -44,9 +44,10 @@ export async function trainAutoencoder(options: TrainAutoencoderOptions): Promis
   const where = 'trainAutoencoder';
   const {encoder, decoder, data, freezeDecoder = false, loss = 'mse', reduction = 'sum', weights = {}, training = true,
     batchSize = 32} = options;
-  checkEpochOptions(where, options, data?.shape?.[0]);
-  checkLossOptions(where, loss, reduction);
+  // The data first: the other checks read its shape.
   checkData(where, 'data', data);
+  checkEpochOptions(where, options, data.shape[0]);
+  checkLossOptions(where, loss, reduction);
   const threads = checkThreads(where, options, batchSize);
   const variables = freezeDecoder ? [...encoder.variables] : [...encoder.variables, ...decoder.variables];
   const optimizer = weights instanceof Adam ? weights : new Adam(variables, weights);
@@ -95,8 +96,8 @@ export interface TrainEncoderOnRowsOptions extends EpochLoopOptions {
 export async function trainEncoderOnRows(options: TrainEncoderOnRowsOptions): Promise<TrainAutoencoderResult> {
   const where = 'trainEncoderOnRows';
   const {encoder, data, rows, weights = {}} = options;
-  checkEpochOptions(where, options, data?.shape?.[0]);
   checkData(where, 'data', data);
+  checkEpochOptions(where, options, data.shape[0]);
   checkData(where, 'rows', rows);
   if (rows.shape[0] !== data.shape[0]) {
     throw new BadDataError(`${where}: rows has ${rows.shape[0]} rows, data has ${data.shape[0]} samples`);

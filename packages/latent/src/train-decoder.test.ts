@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {useBackend} from '@encoderless/backends';
+import {isBackendInstalled, useBackend} from '@encoderless/backends';
 import {createRandom} from '@encoderless/random';
 import {describeEachBackend, expectArraysClose, expectNoLeaksAsync, testBackendNames} from '@encoderless/test-utils';
 import {createLatentTable, moduleFromFunction, trainDecoder, Adam, LatentTable} from './index';
@@ -11,7 +11,7 @@ function linearDecoder(w: number[][], b: number[]) {
   return {decoder: moduleFromFunction((z) => tf.add(tf.matMul(z, W), B), [W, B]), W, B};
 }
 
-describeEachBackend(useBackend, testBackendNames(), () => {
+describeEachBackend({useBackend, isBackendInstalled}, testBackendNames(), () => {
   it('one full-batch step matches a float64 hand derivation (rows SGD, weights Adam, loss summed)', async () => {
     // z [2,2], W [2,3], b [3], x [2,3]. r = zW + b − x; L = Σ r².
     // dL/dz = 2·r·Wᵀ, dL/dW = 2·zᵀ·r, dL/db = 2·Σ_rows r.
@@ -121,24 +121,54 @@ describe('trainDecoder on wasm', () => {
     adam.dispose();
   });
 
-  it('rows outside the batch stay bit-identical (sparse semantics), and the decoder stays frozen with weights: false', async () => {
+  /**
+   * Train with a decoder that, at each step, records the table and the batch's rows before they
+   * move; returns per step the rows that were in the batch and the rows that changed during it.
+   */
+  async function rowsMovedPerStep(semantics: 'sparse' | 'dense') {
     const {x} = lowRankData(10, 13);
-    const {decoder, vars} = freshDecoder(14);
-    const w0 = Array.from(vars[0].dataSync());
-    const table = createLatentTable({size: 10, dim: 2, seed: 15, optimizer: {kind: 'sgd', learningRate: 0.1, semantics: 'sparse'}});
-    const before = table.snapshot();
-    // batchSize 10 but only the first 3 samples passed: build a 3-sample view with its own table rows.
-    const sub = createLatentTable({size: 3, dim: 2, seed: 15, optimizer: {kind: 'sgd', learningRate: 0.1, semantics: 'sparse'}});
-    await trainDecoder({decoder, data: tf.slice(x, 0, 3), table: sub, epochs: 1, batchSize: 1, weights: false, seed: 1});
-    expect(Array.from(vars[0].dataSync())).toEqual(w0);
-    // Direct check on the big table: one step on rows 2 and 5 leaves every other row untouched.
-    table.applyGradients([2, 5], new Float32Array(4).fill(0.5));
-    const after = table.snapshot();
-    for (let r = 0; r < 10; r++) {
-      if (r === 2 || r === 5) continue;
-      expect([after[2 * r], after[2 * r + 1]]).toEqual([before[2 * r], before[2 * r + 1]]);
+    const {vars: [W, B]} = freshDecoder(14);
+    const w0 = Array.from(W.dataSync()), b0 = Array.from(B.dataSync());
+    const table = createLatentTable({size: 10, dim: 2, seed: 15, optimizer: {kind: 'sgd', learningRate: 0.1, momentum: 0.9, semantics}});
+    const seen: {table: Float32Array; batch: Float32Array}[] = [];
+    const decoder = moduleFromFunction((z) => {
+      seen.push({table: table.snapshot(), batch: z.dataSync() as Float32Array});
+      return tf.add(tf.matMul(z, W), B);
+    }, [W, B]);
+    await trainDecoder({decoder, data: x, table, epochs: 2, batchSize: 3, weights: false, seed: 1});
+    const tables = [...seen.map((s) => s.table), table.snapshot()];
+    const row = (t: Float32Array, r: number) => `${t[2 * r]},${t[2 * r + 1]}`;
+    const steps = seen.map(({table: before, batch}, k) => {
+      const batchRows = new Set(Array.from({length: batch.length / 2}, (_, i) => `${batch[2 * i]},${batch[2 * i + 1]}`));
+      const rows = Array.from({length: 10}, (_, r) => r);
+      return {
+        inBatch: rows.filter((r) => batchRows.has(row(before, r))),
+        moved: rows.filter((r) => row(before, r) !== row(tables[k + 1], r)),
+      };
+    });
+    const frozen = Array.from(W.dataSync()).every((v, i) => v === w0[i]) && Array.from(B.dataSync()).every((v, i) => v === b0[i]);
+    tf.dispose([x, W, B]);
+    return {steps, frozen};
+  }
+
+  it('sparse semantics: each step of trainDecoder moves exactly its batch\'s rows, the others stay bit-identical; weights: false freezes the decoder', async () => {
+    const {steps, frozen} = await rowsMovedPerStep('sparse');
+    // 10 samples in batches of 3: 3, 3, 3, 1 per epoch, two epochs.
+    expect(steps.map((s) => s.inBatch.length)).toEqual([3, 3, 3, 1, 3, 3, 3, 1]);
+    for (const s of steps) expect(s.moved).toEqual(s.inBatch);
+    expect(frozen).toBe(true);
+  });
+
+  it('dense semantics (PyTorch\'s): a row\'s momentum keeps moving it in steps it sits out', async () => {
+    const {steps} = await rowsMovedPerStep('dense');
+    // The first step has no momentum yet: only its batch moves. From then on, every row that was
+    // ever in a batch moves in every step, in the batch or not.
+    expect(steps[0].moved).toEqual(steps[0].inBatch);
+    const everIn = new Set(steps[0].inBatch);
+    for (const s of steps.slice(1)) {
+      s.inBatch.forEach((r) => everIn.add(r));
+      expect(s.moved).toEqual([...everIn].sort((a, b) => a - b));
     }
-    tf.dispose([x, ...vars]);
   });
 
   it('leaks no tensors across epochs', async () => {
@@ -163,6 +193,25 @@ describe('trainDecoder on wasm', () => {
     await expect(trainDecoder({decoder, data: wide, table, epochs: -1})).rejects.toThrow(/epochs must be a whole number, got -1/);
     await expect(trainDecoder({decoder, data: wide, table, epochs: 1, loss: 'l1' as 'mse'})).rejects.toThrow(/loss must be 'mse', 'bce', 'poisson' or a \{name, entryLosses\} object .*got 'l1'/);
     tf.dispose([five, nan, wide, ...vars]);
+  });
+
+  it('throws naming every other bad option: batchSize, startEpoch, seed, reduction, data and decoder', async () => {
+    const {decoder, vars} = freshDecoder(20);
+    const table = createLatentTable({size: 4, dim: 2});
+    const data = tf.zeros([4, 6]);
+    const bad = (o: object) => trainDecoder({decoder, data, table, epochs: 1, ...o});
+    await expect(bad({batchSize: 0})).rejects.toThrow(/^trainDecoder: batchSize must be a positive integer, got 0$/);
+    await expect(bad({batchSize: 1.5})).rejects.toThrow(/batchSize must be a positive integer, got 1.5$/);
+    await expect(bad({startEpoch: -1})).rejects.toThrow(/^trainDecoder: startEpoch must be a whole number, got -1$/);
+    await expect(bad({seed: 0.5})).rejects.toThrow(/^trainDecoder: seed must be an integer, got 0.5$/);
+    await expect(bad({reduction: 'max'})).rejects.toThrow(/^trainDecoder: reduction must be 'sum' or 'mean', got 'max'$/);
+    await expect(bad({data: [[1, 2]]})).rejects.toThrow(/^trainDecoder: data must be a tf.Tensor \[samples, …features\], got object$/);
+    const flat = tf.zeros([4]);
+    await expect(bad({data: flat})).rejects.toThrow(/^trainDecoder: data must have shape \[samples, …features\] with samples > 0, got \[4\]$/);
+    await expect(bad({decoder: {variables: []}})).rejects.toThrow(/^trainDecoder: decoder must have an apply\(z\) function and variables$/);
+    // startEpoch = epochs runs nothing; 0 epochs too.
+    expect((await bad({startEpoch: 1})).history).toEqual([]);
+    tf.dispose([data, flat, ...vars]);
   });
 
   it("throws when the table's dim differs from the decoder input, naming both numbers", async () => {

@@ -51,9 +51,10 @@ export interface TrainDecoderResult {
 export async function trainDecoder(options: TrainDecoderOptions): Promise<TrainDecoderResult> {
   const where = 'trainDecoder';
   const {decoder, data, table, loss = 'mse', reduction = 'sum', weights = {}, training = true, batchSize = 32} = options;
-  checkEpochOptions(where, options, data?.shape?.[0]);
-  checkLossOptions(where, loss, reduction);
+  // The data first: the other checks read its shape.
   checkData(where, 'data', data);
+  checkEpochOptions(where, options, data.shape[0]);
+  checkLossOptions(where, loss, reduction);
   if (data.shape[0] !== table.size) {
     throw new BadDataError(`${where}: data has ${data.shape[0]} samples, table has ${table.size} rows`);
   }

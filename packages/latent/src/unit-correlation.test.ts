@@ -11,8 +11,19 @@ describe('unit correlations', () => {
     expectArraysClose([meanAbsUnitCorrelation(truth, learned, 2)], [1], {atol: 1e-12});
   });
 
-  it('flattened PCC of the same perfect fit is far from 1 (why it is only shown beside)', () => {
-    expect(flattenedCorrelation(truth, learned)).toBeLessThan(0.99);
+  it('flattened PCC of the same perfect fit, by hand: 0.98628 (all entries as one sample)', () => {
+    // Means 110/8 = 13.75 and 174/8 = 21.75; Σdx·dy = 3527.5, Σdx² = 1517.5, Σdy² = 8429.5
+    // → 3527.5 / √(1517.5 · 8429.5) = 0.9862834940667…
+    expectArraysClose([flattenedCorrelation(truth, learned)], [3527.5 / Math.sqrt(1517.5 * 8429.5)], {atol: 1e-12});
+  });
+
+  it('flattened PCC is 0 for a perfect fit whose units differ in sign (why it is only shown beside)', () => {
+    // truth [4, 2]: both units 1…4; learned: unit 0 negated. Per unit |PCC| = 1, but flattened
+    // each sample's pair (t, t) against (−t, t) cancels: Σ(t − 2.5)·(−t) + Σ(t − 2.5)·t = 0 exactly.
+    const t = Float32Array.from([1, 1, 2, 2, 3, 3, 4, 4]);
+    const l = Float32Array.from([-1, 1, -2, 2, -3, 3, -4, 4]);
+    expectArraysClose([meanAbsUnitCorrelation(t, l, 2)], [1], {atol: 1e-12});
+    expectArraysClose([flattenedCorrelation(t, l)], [0], {atol: 1e-12});
   });
 
   it('a hand-computed partial correlation: x = [1,2,3], y = [1,3,2] gives 0.5', () => {
@@ -23,6 +34,8 @@ describe('unit correlations', () => {
   it('a constant unit gets 0, and mismatched sizes throw', () => {
     expectArraysClose(unitCorrelations(Float32Array.of(1, 1, 1), Float32Array.of(1, 2, 3), 1), [0], {atol: 0});
     expect(() => unitCorrelations(new Float32Array(6), new Float32Array(4), 2)).toThrow(/truth has 6 values and learned 4/);
+    expect(() => unitCorrelations(new Float32Array(6), new Float32Array(6), 4)).toThrow(/both must be samples × 4/);
+    expect(() => flattenedCorrelation(new Float32Array(3), new Float32Array(2))).toThrow(/^flattenedCorrelation: truth has 3 values, learned 2$/);
   });
 
   it('throws on NaN or Infinity, naming the array and the entry (never 0 for a NaN unit)', () => {

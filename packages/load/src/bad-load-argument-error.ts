@@ -11,11 +11,10 @@ export class BadLoadArgumentError extends BadConfigError {
   override name = 'BadLoadArgumentError';
 }
 
-/** `value` must be an integer ≥ `min` (1 unless told) and a safe integer. Returns it. */
-export function checkCount(fn: string, arg: string, value: unknown, min = 1): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    const expected = min === 1 ? 'a positive integer' : `an integer ≥ ${min}`;
-    throw new BadLoadArgumentError(`${fn}: ${arg} must be ${expected}, got ${describe(value)}`);
+/** `value` must be a positive safe integer. Returns it. */
+export function checkCount(fn: string, arg: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new BadLoadArgumentError(`${fn}: ${arg} must be a positive integer, got ${describe(value)}`);
   }
   return value;
 }

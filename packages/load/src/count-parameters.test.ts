@@ -39,6 +39,16 @@ describe('countParameters', () => {
       .toThrow(/^countParameters: model must have countParameters\(\), countParams\(\), or a variables or trainableWeights array, got an object with keys \[layers\]$/);
     expect(() => countParameters(null as never)).toThrow(/^countParameters: model must be an object, got null$/);
     expect(() => countParameters(42 as never)).toThrow(BadLoadArgumentError);
+    expect(() => countParameters(42 as never)).toThrow(/^countParameters: model must be an object, got 42$/);
+  });
+
+  it('a weight of size 0 (a dimension of 0, or a method counting 0) counts 0; a negative one throws', () => {
+    expect(countParameters({variables: [{shape: [0, 5]}, {shape: [2]}]})).toBe(2);
+    expect(countParameters({countParameters: () => 0})).toBe(0);
+    expect(() => countParameters({variables: [{shape: [-1, 3]}]}))
+      .toThrow(/^countParameters: model.variables\[0\].shape\[0\] must be a whole number, got -1 \(a weight with an unknown dimension has no size\)$/);
+    expect(() => countParameters({variables: [{size: 2.5}]}))
+      .toThrow(/^countParameters: model.variables\[0\].size must return a whole number, got 2.5$/);
   });
 
   it('throws naming the weight with an unknown dimension', () => {
@@ -48,6 +58,10 @@ describe('countParameters', () => {
       .toThrow(/^countParameters: model.variables\[0\] must have a numeric size or a shape array/);
     expect(() => countParameters({variables: 'w'} as never))
       .toThrow(/^countParameters: model.variables must be an array of weights, got "w"$/);
+    expect(() => countParameters({variables: [{size: 1}, null]} as never))
+      .toThrow(/^countParameters: model.variables\[1\] must be an object with size or shape, got null$/);
+    expect(() => countParameters({variables: [7]} as never))
+      .toThrow(/^countParameters: model.variables\[0\] must be an object with size or shape, got 7$/);
   });
 
   it('throws when a model count is not a whole number', () => {

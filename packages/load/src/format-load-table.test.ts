@@ -52,5 +52,23 @@ describe('formatLoadTable', () => {
     expect(() => formatLoadTable([{samples: 1, decoderLoad: NaN}]))
       .toThrow(/^formatLoadTable: rows\[0\].decoderLoad must be a finite number ≥ 0, got NaN$/);
     expect(() => formatLoadTable('rows' as never)).toThrow(BadLoadArgumentError);
+    expect(() => formatLoadTable('rows' as never))
+      .toThrow(/^formatLoadTable: rows must be an array of \{samples, decoderLoad, encoderLoad\?\}, got "rows"$/);
+    expect(() => formatLoadTable([5] as never)).toThrow(/^formatLoadTable: rows\[0\] must be an object \{samples, decoderLoad, encoderLoad\?\}, got 5$/);
+    expect(() => formatLoadTable([rows[0], null] as never))
+      .toThrow(/^formatLoadTable: rows\[1\] must be an object \{samples, decoderLoad, encoderLoad\?\}, got null$/);
+    expect(() => formatLoadTable([{samples: '5', decoderLoad: 1}] as never))
+      .toThrow(/^formatLoadTable: rows\[0\].samples must be a positive integer, got "5"$/);
+    expect(() => formatLoadTable([{samples: 5}] as never))
+      .toThrow(/^formatLoadTable: rows\[0\].decoderLoad must be a finite number ≥ 0, got undefined$/);
+    expect(() => formatLoadTable([{samples: 5, decoderLoad: 1, encoderLoad: -0.5}]))
+      .toThrow(/^formatLoadTable: rows\[0\].encoderLoad must be a finite number ≥ 0, got -0.5$/);
+  });
+
+  it('digits: 0 to 20 (what toFixed takes); a load of 0 is a load', () => {
+    expect(() => formatLoadTable(rows, {digits: 21})).toThrow(/^formatLoadTable: digits must be an integer in \[0, 20\], got 21$/);
+    expect(formatLoadTable([{samples: 1, decoderLoad: 0.5}], {digits: 20}).split('\n')[1]).toBe(`1  ${(0.5).toFixed(20)}`);
+    expect(formatLoadTable([{samples: 1, decoderLoad: 0, encoderLoad: 0}], {digits: 1}).split('\n')[1])
+      .toBe('1           0.0           0.0');
   });
 });

@@ -91,6 +91,11 @@ describe('samplesForDecoderLoad', () => {
       if (n > 1) expect(decoderLoad({samples: n - 1, ...simulated})).toBeLessThan(target);
     }
   });
+  it('where the closed form lands just above an integer (float rounding), the integer itself: load 9.8 at n/m = 10, W = 1000', () => {
+    // 9.8·1000 / (1000 − 9.8·100) = 490.0000000000028 in float64, so the ceiling is 491; but
+    // 490·1000 / (1000 + 490·100) = 490,000 / 50,000 = 9.8 exactly: N = 490.
+    expect(samplesForDecoderLoad(9.8, {dataDim: 1000, latentDim: 100, weights: 1000})).toBe(490);
+  });
   it('a target already met at N=1 gives 1', () => {
     // N=1: 1000 / (11,000 + 100) = 0.0900…
     expect(samplesForDecoderLoad(0.05, simulated)).toBe(1);
@@ -120,6 +125,18 @@ describe('samplesForEncoderLoad', () => {
   it('exact hit: load 2 with m=20, W=100 needs N = 2·100/20 = 10', () => {
     expect(samplesForEncoderLoad(2, {latentDim: 20, weights: 100})).toBe(10);
   });
+  it('where the closed form lands just above an integer: load 1.1 with m=1, W=100 needs 110, not 111', () => {
+    // 1.1·100 = 110.00000000000001 in float64; 110·1/100 = 1.1 (the same double): 110 reaches it.
+    expect(samplesForEncoderLoad(1.1, {latentDim: 1, weights: 100})).toBe(110);
+  });
+  it('answers from the closed form, not by counting: a billion samples at once', () => {
+    // 1·10¹²/1000 = 10⁹; counting up from 1 (or down from 10¹⁵) would not finish.
+    expect(samplesForEncoderLoad(1, {latentDim: 1000, weights: 1e12})).toBe(1e9);
+  });
+  it('throws when N would be the largest safe integer (N + 1 is needed to check it)', () => {
+    expect(() => samplesForEncoderLoad(1, {latentDim: 1, weights: Number.MAX_SAFE_INTEGER}))
+      .toThrow(/^samplesForEncoderLoad: target 1 needs about 9\.007e\+15 samples, more than a safe integer; lower the target$/);
+  });
   it('throws on a non-positive target', () => {
     expect(() => samplesForEncoderLoad(-2, mnistEncoder))
       .toThrow(/^samplesForEncoderLoad: target must be a finite number > 0, got -2$/);
@@ -138,6 +155,12 @@ describe('tabulateLoads', () => {
   it('without encoderWeights the rows have no encoderLoad', () => {
     const rows = tabulateLoads({samples: [10], dataDim: 1000, latentDim: 100, decoderWeights: 11_000});
     expect(rows[0]).not.toHaveProperty('encoderLoad');
+  });
+  it('throws when samples is not an array, or encoderWeights is not a count', () => {
+    expect(() => tabulateLoads({samples: 10 as never, dataDim: 1000, latentDim: 100, decoderWeights: 11_000}))
+      .toThrow(/^tabulateLoads: samples must be an array of positive integers, got number$/);
+    expect(() => tabulateLoads({samples: [10], dataDim: 1000, latentDim: 100, decoderWeights: 11_000, encoderWeights: 0}))
+      .toThrow(/^tabulateLoads: encoderWeights must be a positive integer, got 0$/);
   });
   it('throws naming the offending entry of samples', () => {
     expect(() => tabulateLoads({samples: [10, 2.5], dataDim: 1000, latentDim: 100, decoderWeights: 11_000}))
@@ -162,6 +185,10 @@ describe('argument validation', () => {
     expect(() => decoderLoad({...base, [key]: value})).toThrow(message);
     expect(() => decoderLoad({...base, [key]: value})).toThrow(BadLoadArgumentError);
   });
+  it('decoderLoad and encoderLoad name a latentDim of 0', () => {
+    expect(() => decoderLoad({...base, latentDim: 0})).toThrow(/^decoderLoad: latentDim must be a positive integer, got 0$/);
+    expect(() => encoderLoad({samples: 10, latentDim: 0, weights: 10})).toThrow(/^encoderLoad: latentDim must be a positive integer, got 0$/);
+  });
   it('encoderLoad throws on a zero weight count and a missing samples', () => {
     expect(() => encoderLoad({samples: 10, latentDim: 20, weights: 0}))
       .toThrow(/^encoderLoad: weights must be a positive integer, got 0$/);
@@ -172,6 +199,9 @@ describe('argument validation', () => {
     expect(() => decoderLoadLimit({dataDim: 10, latentDim: 11}))
       .toThrow(/^decoderLoadLimit: latentDim must be at most dataDim \(10\), got 11$/);
     expect(() => decoderLoadLimit(undefined as never)).toThrow(/^decoderLoadLimit: options must be an object, got undefined$/);
+    expect(() => decoderLoadLimit(null as never)).toThrow(/^decoderLoadLimit: options must be an object, got null$/);
+    expect(() => decoderLoadLimit({dataDim: 0, latentDim: 1})).toThrow(/^decoderLoadLimit: dataDim must be a positive integer, got 0$/);
+    expect(() => decoderLoadLimit({dataDim: 10, latentDim: 0})).toThrow(/^decoderLoadLimit: latentDim must be a positive integer, got 0$/);
   });
   it('errors carry the class name', () => {
     try {

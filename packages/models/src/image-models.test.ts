@@ -107,6 +107,38 @@ describe('image models (wasm)', () => {
     }
   });
 
+  // Appendix A, layer by layer, at the paper's widths: every trainable tensor's shape in order
+  // (tfjs filters: ConvT [k, k, out, in], Conv [k, k, in, out]; then the bias; batch norm: γ, β),
+  // and the total added up by hand. The formula test above must agree with these totals.
+  const convT = (k: number, co: number, ci: number) => [[k, k, co, ci], [co]];
+  const conv = (k: number, ci: number, co: number) => [[k, k, ci, co], [co]];
+  const bn = (c: number) => [[c], [c]];
+  it.each([
+    // ConvT 256→128 k4: 16·128·256 + 128 = 524,416, BN 256; ConvT 128→128: 262,144 + 128, BN 256;
+    // ConvT 128→64: 131,072 + 64, BN 128; ConvT 64→64: 65,536 + 64, BN 128; ConvT 1×1 64→3: 192 + 3.
+    // 524,672 + 262,528 + 131,264 + 65,728 + 195 = 984,387.
+    ['decoder', '1x1', [...convT(4, 128, 256), ...bn(128), ...convT(4, 128, 128), ...bn(128), ...convT(4, 64, 128), ...bn(64),
+      ...convT(4, 64, 64), ...bn(64), ...convT(1, 3, 64)], 984_387],
+    // Conv 1×1 3→64: 192 + 64, BN 128; Conv 64→64 k4: 65,536 + 64, BN 128; Conv 64→128: 131,072 + 128,
+    // BN 256; Conv 128→128: 262,144 + 128, BN 256; Conv 128→256: 524,288 + 256.
+    // 384 + 65,728 + 131,456 + 262,528 + 524,544 = 984,640.
+    ['encoder', '1x1', [...conv(1, 3, 64), ...bn(64), ...conv(4, 64, 64), ...bn(64), ...conv(4, 64, 128), ...bn(128),
+      ...conv(4, 128, 128), ...bn(128), ...conv(4, 128, 256)], 984_640],
+    // ConvT 64→32 k4: 32,768 + 32, BN 64; ConvT 32→16: 8,192 + 16, BN 32; ConvT 16→16: 4,096 + 16, BN 32;
+    // ConvT 1×1 16→3: 48 + 3. 32,864 + 8,240 + 4,144 + 51 = 45,299.
+    ['decoder', '4x4', [...convT(4, 32, 64), ...bn(32), ...convT(4, 16, 32), ...bn(16), ...convT(4, 16, 16), ...bn(16),
+      ...convT(1, 3, 16)], 45_299],
+    // Conv 1×1 3→16: 48 + 16, BN 32; Conv 16→16 k4: 4,096 + 16, BN 32; Conv 16→32: 8,192 + 32, BN 64;
+    // Conv 32→64: 32,768 + 64. 96 + 4,144 + 8,288 + 32,832 = 45,360.
+    ['encoder', '4x4', [...conv(1, 3, 16), ...bn(16), ...conv(4, 16, 16), ...bn(16), ...conv(4, 16, 32), ...bn(32),
+      ...conv(4, 32, 64)], 45_360],
+  ] as const)('CIFAR %s_%s: its weights by hand from Appendix A', (kind, variant, shapes, total) => {
+    const model = kind === 'decoder' ? createCifarDecoder({variant}) : createCifarEncoder({variant});
+    expect(model.variables.map((v) => v.shape)).toEqual(shapes);
+    expect(countParameters(model)).toBe(total);
+    model.dispose();
+  });
+
   it.each(['1x1', '4x4'] as const)('CIFAR %s decoder and encoder map [256|1024] ↔ [32, 32, 3]', (variant) => {
     const dec = createCifarDecoder({variant, seed: 1}), enc = createCifarEncoder({variant, seed: 2});
     const m = variant === '1x1' ? 256 : 1024;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {useBackend} from '@encoderless/backends';
+import {isBackendInstalled, useBackend} from '@encoderless/backends';
 import {countParameters} from '@encoderless/load';
 import {describeEachBackend, expectArraysClose, expectNoLeaks, makeSeededTensor, numericGradient, testBackendNames} from '@encoderless/test-utils';
 import {BadModelConfigError, createMlpDecoder, createMlpEncoder, getModelWeights} from './index';
@@ -46,7 +46,7 @@ function naiveMlp(model: Model, z: Float64Array, batch: number, activation: MlpA
   return h;
 }
 
-describeEachBackend(useBackend, testBackendNames(), (backend) => {
+describeEachBackend({useBackend, isBackendInstalled}, testBackendNames(), (backend) => {
   const cases: [MlpActivation, MlpOutputLink][] = [['relu', 'identity'], ['tanh', 'sigmoid'], ['elu', 'softplus'], ['softplus', 'exp']];
   for (const [activation, link] of cases) {
     it(`${backend}: forward m=3 hidden=[5, 4] n=6, ${activation} then ${link}, against float64 (atol 1e-5, rtol 1e-5)`, () => {

@@ -48,6 +48,10 @@ describe('toCsv', () => {
       .toBe('ok,dims,f,at\ntrue,"[2,3]",[0.5],2024-01-02T00:00:00.000Z\n');
   });
 
+  it('bigints as digits, objects as JSON, what JSON cannot hold (a function) as an empty field', () => {
+    expect(toCsv([{n: 12345678901234567890n, cfg: {lr: 0.1}, f: () => 0}])).toBe('n,cfg,f\n12345678901234567890,"{""lr"":0.1}",\n');
+  });
+
   it('no rows and no columns gives an empty header line', () => {
     expect(toCsv([])).toBe('\n');
   });

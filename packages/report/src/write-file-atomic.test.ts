@@ -65,6 +65,26 @@ describe('writeFileAtomic', () => {
     await expect(writeFileAtomic('/proc/encoderless-test/run/results.json', 'x')).rejects.toMatchObject({code: 'ENOENT'});
   });
 
+  it('writers racing into one new folder all succeed (one of them meets the folder the other just made)', async () => {
+    const deep = path.join(folder, 'new', 'deeper');
+    await Promise.all(Array.from({length: 8}, (_, i) => writeFileAtomic(path.join(deep, `point-${i}.json`), String(i))));
+    expect((await fsp.readdir(deep)).sort()).toEqual(Array.from({length: 8}, (_, i) => `point-${i}.json`));
+  });
+
+  it('closes every file and folder it opens (no descriptor left behind)', async () => {
+    if (process.platform !== 'linux') return;
+    const open = () => fsp.readdir('/proc/self/fd').then((fds) => fds.length);
+    const before = await open();
+    for (let i = 0; i < 30; i++) await writeFileAtomic(path.join(folder, `f${i}`), 'x');
+    // One leaked descriptor per write would be 30 (or 60); other tasks of the process may open a few.
+    expect(await open() - before).toBeLessThan(10);
+  });
+
+  it('throws when the path is empty or not a string', async () => {
+    await expect(writeFileAtomic('', 'x')).rejects.toThrow(/^writeFileAtomic: path must be a non-empty string, got ""$/);
+    await expect(writeFileAtomic(7 as unknown as string, 'x')).rejects.toThrow(/^writeFileAtomic: path must be a non-empty string, got 7$/);
+  });
+
   it('throws when data is neither a string nor bytes', async () => {
     await expect(writeFileAtomic(path.join(folder, 'f'), 42 as unknown as string))
       .rejects.toThrow(/writeFileAtomic: data must be a string or a Uint8Array, got 42/);

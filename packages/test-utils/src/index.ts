@@ -7,4 +7,4 @@ export {
   testBackendNames,
   makeSeededTensor,
 } from './test-utils';
-export type {CloseOptions, SeededTensorOptions} from './test-utils';
+export type {CloseOptions, SeededTensorOptions, TestBackends} from './test-utils';

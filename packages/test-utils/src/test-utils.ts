@@ -140,38 +140,58 @@ export function testBackendNames(defaults: readonly string[] = ['wasm', 'cpu']):
   return env ? env.split(',').map((s) => s.trim()).filter(Boolean) : [...defaults];
 }
 
+/** What `describeEachBackend` needs of `@encoderless/backends` (pass `{useBackend, isBackendInstalled}`). */
+export interface TestBackends {
+  /** Switches tfjs to the backend; resolves to what it switched to. */
+  useBackend(name: string): Promise<{readonly tfjsName: string}>;
+  /** Whether the backend's package is there at all (it is not loaded). */
+  isBackendInstalled(name: string): boolean;
+}
+
 /**
- * Write a numerical suite once and run it on every backend present. A backend whose switch
- * fails (not installed) is skipped with a printed reason, never silently.
+ * Write a numerical suite once and run it on every backend present.
+ *
+ * - A backend whose package is not installed is skipped: its tests are reported as skipped and
+ *   the reason is printed, never silently.
+ * - A backend that is installed but does not work (its package fails to load, tfjs refuses to
+ *   initialise it, or `useBackend` resolves without switching) FAILS every test of its block:
+ *   a broken backend must not pass a suite it never ran.
+ * - A name `isBackendInstalled` does not know is treated as present, so `useBackend`'s own
+ *   error (an unknown name) fails the block.
+ *
+ * Each test switches to its backend first, so blocks of several backends can share a file.
  *
  * ```ts
- * describeEachBackend(useBackend, ['wasm', 'cpu'], (name) => { it('adds', () => …); });
+ * describeEachBackend({useBackend, isBackendInstalled}, ['wasm', 'cpu'], (name) => { it('adds', () => …); });
  * ```
  */
-export function describeEachBackend(
-  useBackend: (name: string) => Promise<unknown>,
-  names: readonly string[],
-  body: (name: string) => void,
-): void {
+export function describeEachBackend(backends: TestBackends, names: readonly string[], body: (name: string) => void): void {
   for (const name of names) {
+    let installed: boolean;
+    try {
+      installed = backends.isBackendInstalled(name);
+    } catch {
+      installed = true;
+    }
+    if (!installed) {
+      console.warn(`describeEachBackend: skipping backend ${name}: its package is not installed`);
+      describe.skip(`backend ${name} (skipped: its package is not installed)`, () => body(name));
+      continue;
+    }
     describe(`backend ${name}`, () => {
-      let skipReason: string | null = null;
-      beforeAll(async () => {
-        try {
-          await useBackend(name);
-        } catch (err) {
-          skipReason = (err as Error).message;
-          console.warn(`skipping backend ${name}: ${skipReason}`);
+      const switchTo = async (): Promise<void> => {
+        const info = await backends.useBackend(name);
+        const current = tf.getBackend();
+        if (current !== info.tfjsName) {
+          throw new Error(`describeEachBackend: useBackend('${name}') resolved, but tfjs runs on '${current}', not '${info.tfjsName}'`);
         }
-      });
-      beforeEach(() => {
-        if (skipReason === null && tf.getBackend() === undefined) skipReason = 'no backend';
-      });
+      };
+      // A failing beforeAll fails every test of the block (jest-circus): the error says why.
+      beforeAll(switchTo);
       const realIt = globalThis.it;
       const guardedIt = ((title: string, fn: () => unknown, timeout?: number) =>
         realIt(title, async () => {
-          if (skipReason !== null) return; // reason printed in beforeAll
-          await useBackend(name);
+          await switchTo();
           await fn();
         }, timeout)) as unknown as jest.It;
       globalThis.it = guardedIt;

@@ -1,11 +1,14 @@
-import {compareBenchResults, formatBenchResults, median, parsePeerResult, scalingEfficiency, type BenchResults} from './bench-report';
+import {
+  achievedGflops, compareBenchResults, formatBenchResults, median, parsePeerResult, scalingEfficiency, withCeilingRatios, type BenchResults,
+} from './bench-report';
 
 const results = (samplesPerSecond: number): BenchResults => ({
   version: 2, date: '2026-01-01T00:00:00.000Z', node: 'v20', cpus: '2 × test', cores: 2, loadAverage: [0.5, 1.5], batchSize: 32, runs: 3,
   ceilings: [{backend: 'wasm', status: 'ok', matmulGflops: 20, conv2dGflops: 16}],
   workloads: [
+    // What formatBenchResults prints, as given: gflops and ceilingRatio are computed (and tested) elsewhere.
     {backend: 'wasm', model: 'mnist', workload: 'train', status: 'ok', samplesPerSecond, runs: [samplesPerSecond],
-      flopsPerSample: 40e6, gflops: (40e6 * samplesPerSecond) / 1e9, ceilingRatio: (40e6 * samplesPerSecond) / 1e9 / 16},
+      flopsPerSample: 40e6, gflops: 12, ceilingRatio: 0.75},
     {backend: 'wasm', model: 'mnist', workload: 'train', threads: 2, status: 'ok', samplesPerSecond: 1.7 * samplesPerSecond,
       runs: [1.7 * samplesPerSecond]},
     {backend: 'cpu', model: 'cifar-1x1', workload: 'train', status: 'timed out', note: 'one batch took 90 s'},
@@ -19,6 +22,23 @@ describe('median', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(median([])).toBeNaN();
+  });
+});
+
+describe('achievedGflops and withCeilingRatios', () => {
+  it('GFLOP/s = FLOPs per sample × samples/s / 1e9: 40 MFLOP × 300 samples/s = 12 GFLOP/s', () => {
+    expect(achievedGflops(40e6, 300)).toBeCloseTo(12, 12);
+  });
+  it('the share of the ceiling counts one ceiling per thread; no gflops or no ceiling: unchanged', () => {
+    const w = (backend: string, threads: number, gflops?: number) =>
+      ({backend, model: 'mnist', workload: 'train' as const, threads, status: 'ok' as const, ...(gflops === undefined ? {} : {gflops})});
+    const out = withCeilingRatios([w('wasm', 1, 12), w('wasm', 2, 20.4), w('wasm', 1), w('cpu', 1, 3)],
+      [{backend: 'wasm', status: 'ok', conv2dGflops: 16}, {backend: 'cpu', status: 'failed'}]);
+    // 12 / 16 = 0.75; 20.4 / (2 · 16) = 0.6375.
+    expect(out[0].ceilingRatio).toBeCloseTo(0.75, 12);
+    expect(out[1].ceilingRatio).toBeCloseTo(0.6375, 12);
+    expect([out[2].ceilingRatio, out[3].ceilingRatio]).toEqual([undefined, undefined]);
+    expect(out[2]).toEqual(w('wasm', 1));
   });
 });
 

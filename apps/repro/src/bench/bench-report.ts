@@ -115,6 +115,24 @@ export function scalingEfficiency(r: BenchResults, w: WorkloadResult): number | 
   return w.samplesPerSecond / (n * one.samplesPerSecond);
 }
 
+/** Achieved GFLOP/s of a step: FLOPs per sample × samples per second / 1e9. */
+export function achievedGflops(flopsPerSample: number, samplesPerSecond: number): number {
+  return (flopsPerSample * samplesPerSecond) / 1e9;
+}
+
+/**
+ * Each workload's share of its backend's conv2d ceiling from the same run: gflops ÷ (threads ×
+ * the one-thread ceiling), since N threads have N of them. A workload without gflops, or whose
+ * backend has no ceiling, is returned as it is.
+ */
+export function withCeilingRatios(workloads: readonly WorkloadResult[], ceilings: readonly CeilingResult[]): WorkloadResult[] {
+  const conv = new Map(ceilings.map((c) => [c.backend, c.conv2dGflops]));
+  return workloads.map((w) => {
+    const ceiling = conv.get(w.backend);
+    return w.gflops !== undefined && ceiling ? {...w, ceilingRatio: w.gflops / (ceiling * threadsOf(w))} : w;
+  });
+}
+
 const percent = (x: number | undefined): string | null => (x === undefined ? null : `${(100 * x).toFixed(0)}%`);
 
 /** The results as markdown tables: ceilings, workloads, memory, latent table, and the PyTorch peer if given. */

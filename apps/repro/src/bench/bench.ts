@@ -7,7 +7,7 @@ import os from 'node:os';
 import {join} from 'node:path';
 import {BACKEND_NAMES, isBackendInstalled, type BackendName} from '@encoderless/backends';
 import {BENCH_WORKLOADS, type BenchOptions} from './bench-options';
-import type {BenchResults, CeilingResult, LatentTableResult, MemoryResult, PeerResult, WorkloadResult} from './bench-report';
+import {withCeilingRatios, type BenchResults, type CeilingResult, type LatentTableResult, type MemoryResult, type PeerResult, type WorkloadResult} from './bench-report';
 import type {BenchJob, JobReport} from './run-bench-job';
 
 /** Prefix of a worker's report lines on stdout (anything else there is the worker's own output). */
@@ -88,17 +88,12 @@ export async function runBench(options: BenchOptions, progress: (text: string) =
   progress('latent table: 1,000 vs 1,000,000 rows × 64');
   const t = await runWorker({kind: 'latent-table', sizes: [1000, 1_000_000], dim: 64, steps: options.quick ? 500 : 2000}, 120);
   latentTable = t.reports.flatMap((r) => (r.type === 'latent-table' ? [r.table] : []));
-  const conv = new Map(ceilings.map((c) => [c.backend, c.conv2dGflops]));
   return {
     version: 2, date: new Date().toISOString(), node: process.version,
     cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown cpu'}`, cores: os.availableParallelism(),
     loadAverage: [loadAtStart, os.loadavg()[0]],
     batchSize: options.batchSize, runs: options.runs, ceilings,
-    workloads: workloads.map((w) => {
-      const ceiling = conv.get(w.backend);
-      // The ceiling is one thread's: N threads have N of them.
-      return w.gflops !== undefined && ceiling ? {...w, ceilingRatio: w.gflops / (ceiling * (w.threads ?? 1))} : w;
-    }),
+    workloads: withCeilingRatios(workloads, ceilings),
     memory, latentTable, ...(peers.length ? {peers} : {}),
   };
 }

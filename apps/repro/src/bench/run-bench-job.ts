@@ -6,7 +6,7 @@ import type {Model} from '@encoderless/models';
 import {createRandom} from '@encoderless/random';
 import type {BenchModel, BenchWorkload} from './bench-options';
 import type {CeilingResult, LatentTableResult, MemoryResult, WorkloadResult} from './bench-report';
-import {median} from './bench-report';
+import {achievedGflops, median} from './bench-report';
 import {createZooPair} from './bench-zoo';
 import {countKernelFlops, stepFlops, type KernelRecord} from './count-flops';
 
@@ -158,7 +158,7 @@ async function measureModel(job: Extract<BenchJob, {kind: 'model'}>, report: (r:
     const speeds = seconds.map((sec) => n / sec);
     const samplesPerSecond = median(speeds);
     report({type: 'workload', workload: {...base, status: 'ok', samplesPerSecond, runs: speeds,
-      gflops: (flopsPerSample * samplesPerSecond) / 1e9,
+      gflops: achievedGflops(flopsPerSample, samplesPerSecond),
       ...(speeds.length < runs ? {note: `${speeds.length} of ${runs} runs fit the budget`} : {})}});
   }
   tf.dispose([data, warmData]);

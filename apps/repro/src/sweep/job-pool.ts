@@ -1,7 +1,7 @@
 import {availableParallelism} from 'node:os';
 import {join} from 'node:path';
 import {Worker} from 'node:worker_threads';
-import {errorFromMessage} from '@encoderless/errors';
+import {errorFromMessage, InternalError} from '@encoderless/errors';
 import type {AnyExperiment, JobPlan, Tick} from './experiment';
 
 /**
@@ -28,6 +28,8 @@ export interface JobPoolOptions {
   readonly onTick: Tick;
   /** Called as each job finishes (write its point file here). */
   readonly onResult: (job: JobPlan, records: unknown[]) => Promise<void>;
+  /** The script each worker thread runs. Default: the job worker (tests pass stand-ins that misbehave). */
+  readonly workerScript?: string;
 }
 
 /**
@@ -43,7 +45,8 @@ export async function runJobPool(all: readonly JobPlan[], o: JobPoolOptions): Pr
   }
   const count = Math.min(o.workers, queue.length);
   // Workers run compiled JavaScript: from the TypeScript sources (under jest) use the build.
-  const script = __filename.endsWith('.ts') ? join(__dirname, '..', '..', 'dist', 'sweep', 'job-worker.js') : join(__dirname, 'job-worker.js');
+  const script = o.workerScript ??
+    (__filename.endsWith('.ts') ? join(__dirname, '..', '..', 'dist', 'sweep', 'job-worker.js') : join(__dirname, 'job-worker.js'));
   await new Promise<void>((resolve, reject) => {
     let running = count, failed = false;
     const workers: Worker[] = [];
@@ -58,9 +61,10 @@ export async function runJobPool(all: readonly JobPlan[], o: JobPoolOptions): Pr
         workerData: {backend: o.backend, experiment: o.experiment.name, config: o.config, data: o.data},
       });
       workers.push(worker);
-      let current: JobPlan | undefined;
+      let current: JobPlan | undefined, done = false;
       const next = () => {
         current = queue.shift();
+        done = current === undefined;
         worker.postMessage(current ?? null);
       };
       worker.on('message', (msg) => {
@@ -70,7 +74,14 @@ export async function runJobPool(all: readonly JobPlan[], o: JobPoolOptions): Pr
         else if (msg.type === 'result') o.onResult(current!, msg.result).then(next, fail);
       });
       worker.on('error', fail);
-      worker.on('exit', () => {
+      worker.on('exit', (code) => {
+        // A worker that ends before it is told there is no more work (process.exit in a job, a
+        // crash that raised no error) took its job with it: the pool fails rather than finishing
+        // without that job's point, or waiting for it forever.
+        if (!done) {
+          fail(new InternalError(`job pool: worker ${i + 1} of ${count} exited (code ${code}) ` +
+            `${current ? `while running job ${current.key}` : 'before it took a job'}, without reporting a result or an error`));
+        }
         if (--running === 0 && !failed) resolve();
       });
     }

@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs';
 import {useBackend} from '@encoderless/backends';
-import {expectArraysClose} from '@encoderless/test-utils';
+import {expectArraysClose, expectNoLeaksAsync} from '@encoderless/test-utils';
 import {main} from '../../cli';
 import type {JobPlan} from '../../sweep/experiment';
 import {MNIST_PRESETS, type MnistConfig} from './mnist-config';
@@ -65,6 +65,11 @@ describe('mnist jobs (wasm, toy sizes)', () => {
     expect(claims[3].claim).toMatch(/under-determined encoder/);
     expect(claims[3].verdict).not.toBe('not tested');
   });
+
+  it.each([['sweep', 'decoder'], ['sweep', 'autoencoder'], ['ood', 'ood']] as const)(
+    'the %s %s job leaves no tensor behind (after a warm-up job)', async (scenario, kind) => {
+      await expectNoLeaksAsync(() => runMnistJob(tiny, job({scenario, kind, samples: 16}), data, () => {}).then(() => undefined));
+    });
 
   it('writes a grid PNG and a CSV without the pixel arrays', () => {
     const png = renderMnistGrid(sweep)!;

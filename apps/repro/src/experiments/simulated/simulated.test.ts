@@ -1,9 +1,12 @@
 import {mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {useBackend} from '@encoderless/backends';
+import {expectNoLeaksAsync} from '@encoderless/test-utils';
 import {main} from '../../cli';
+import {SIMULATED_PRESETS, type SimulatedConfig} from './simulated-config';
 import {checkPrediction, SIMULATED_CLAIM} from './simulated-output';
-import type {SimulatedRecord} from './simulated-jobs';
+import {runSimulatedJob, type SimulatedRecord} from './simulated-jobs';
 
 // A tiny sweep (N = 6 and 9, 2 epochs, n = 200, m = 20) through the real command: the wiring, its files and
 // --resume, not the numbers.
@@ -77,6 +80,18 @@ describe('encoderless simulated (tiny sweep)', () => {
     const out2 = join(mkdtempSync(join(tmpdir(), 'encoderless-sim-')), 'run');
     await main(args({dir: out2, jobs: 2}), () => {});
     expect(readFileSync(join(out2, 'results.json'), 'utf8')).toBe(readFileSync(join(out, 'results.json'), 'utf8'));
+  });
+});
+
+describe('simulated jobs in this thread (wasm)', () => {
+  const quick = SIMULATED_PRESETS.quick;
+  const tiny: SimulatedConfig = {...quick, sizes: [6], latentDim: 6, dataDim: 60, testSamples: 8, epochs: 2, autoencoderEpochs: 2,
+    inference: {...quick.inference, maxSteps: 2}};
+  beforeAll(async () => { await useBackend('wasm'); });
+
+  // The old jobs never disposed the Adam optimisers trainDecoder and trainAutoencoder return: 8 tensors a job.
+  it.each(['decoder', 'autoencoder'] as const)('the %s job leaves no tensor behind (after a warm-up job)', async (kind) => {
+    await expectNoLeaksAsync(() => runSimulatedJob(tiny, {key: 'k', work: 1, params: {samples: 6, kind}}, () => {}).then(() => undefined));
   });
 });
 

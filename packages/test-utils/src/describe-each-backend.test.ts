@@ -1,0 +1,44 @@
+import {spawnSync} from 'node:child_process';
+import {mkdtempSync, readFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+
+// describeEachBackend is about what jest reports, so the suite runs in a child jest and its JSON
+// report is read: a broken backend must fail its tests, an absent one must be skipped out loud.
+describe('describeEachBackend', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'describe-each-backend-')), 'report.json');
+  const run = spawnSync(process.execPath, [
+    require.resolve('jest/bin/jest'), '--rootDir', join(__dirname, '..'), '--testMatch', '**/fixtures/describe-each-backend.fixture.ts',
+    '--json', '--outputFile', out, '--ci',
+  ], {encoding: 'utf8', timeout: 60_000});
+  const report = JSON.parse(readFileSync(out, 'utf8')) as {
+    testResults: {assertionResults: {fullName: string; status: string; failureMessages: string[]}[]}[];
+  };
+  const test = (backend: string) => report.testResults[0].assertionResults.find((a) => a.fullName.startsWith(`backend ${backend} `))!;
+
+  it('a working backend runs its tests', () => {
+    expect(test('good').status).toBe('passed');
+  });
+
+  it('an installed backend that fails to switch fails its tests, with its error', () => {
+    expect(test('broken').status).toBe('failed');
+    expect(test('broken').failureMessages.join('\n')).toMatch(/libtensorflow\.so\.2: cannot open shared object file/);
+  });
+
+  it('a useBackend that resolves without switching fails the tests', () => {
+    expect(test('liar').status).toBe('failed');
+    expect(test('liar').failureMessages.join('\n')).toMatch(/useBackend\('liar'\) resolved, but tfjs runs on 'cpu', not 'liar'/);
+  });
+
+  it('a name the installed-check does not know is tried, and its error fails the tests', () => {
+    expect(test('typo').status).toBe('failed');
+    expect(test('typo').failureMessages.join('\n')).toMatch(/unknown backend 'typo'/);
+  });
+
+  it('an absent backend is skipped, with the reason printed', () => {
+    expect(test('absent').status).toBe('pending');
+    expect(test('absent').fullName).toMatch(/skipped: its package is not installed/);
+    expect(run.stderr).toMatch(/skipping backend absent: its package is not installed/);
+    expect(run.status).toBe(1); // the broken ones fail the run
+  });
+});
