@@ -22,7 +22,8 @@
 //    ENCODERLESS_SLOW_TESTS=1 (`pnpm test:slow`). Every skip is printed with its reason.
 //
 // `node tooling/run-readme-examples.mjs [package …]` checks only the named packages;
-// README_EXAMPLES_VERBOSE=1 shows what each example printed.
+// README_EXAMPLES_VERBOSE=1 shows what each example printed; README_EXAMPLES_PACKAGES=DIR reads the
+// packages from DIR instead of packages/ (the runner's own test, tooling/test-readme-runner.mjs).
 import {execFileSync} from 'node:child_process';
 import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
@@ -133,14 +134,15 @@ function compareOutput(block, expectations, reportFile) {
   return problems;
 }
 
-const packages = readdirSync(join(root, 'packages')).filter((name) => {
-  const pkgPath = join(root, 'packages', name, 'package.json');
+const packagesDir = process.env.README_EXAMPLES_PACKAGES ?? join(root, 'packages');
+const packages = readdirSync(packagesDir).filter((name) => {
+  const pkgPath = join(packagesDir, name, 'package.json');
   return existsSync(pkgPath) && !JSON.parse(readFileSync(pkgPath, 'utf8')).private && (!only.length || only.includes(name));
 });
 let failed = 0, passed = 0, skipped = 0;
 const blocks = [];
 for (const name of packages) {
-  const dir = join(root, 'packages', name);
+  const dir = join(packagesDir, name);
   const found = existsSync(join(dir, 'README.md')) ? readBlocks(name, dir) : [];
   if (found.length === 0) {
     console.error(`FAIL ${name}: README.md has no \`\`\`ts example`);

@@ -26,6 +26,11 @@ describe('unit correlations', () => {
     expectArraysClose([flattenedCorrelation(t, l)], [0], {atol: 1e-12});
   });
 
+  it('flattened PCC keeps its sign: a fit whose every unit is negated gives -1, not 1', () => {
+    const t = Float32Array.of(1, 2, 3, 4), l = Float32Array.of(-2, -4, -6, -8);
+    expectArraysClose([flattenedCorrelation(t, l)], [-1], {atol: 1e-12});
+  });
+
   it('a hand-computed partial correlation: x = [1,2,3], y = [1,3,2] gives 0.5', () => {
     // mean 2 each; Σdx·dy = (−1)(−1)+0+(1)(0) = 1; Σdx² = Σdy² = 2 → 1/2.
     expectArraysClose(unitCorrelations(Float32Array.of(1, 2, 3), Float32Array.of(1, 3, 2), 1), [0.5], {atol: 1e-12});

@@ -252,6 +252,8 @@ describe('cifar output', () => {
     expect(at(0.03)[0]).toMatchObject({verdict: 'held', detail: expect.stringMatching(/ratio \*\*3\.00\*\* \(threshold: between 2 and 4\.5/)});
     expect(at(0.015)[0]).toMatchObject({verdict: 'did not hold', detail: expect.stringMatching(/ratio \*\*1\.50\*\*/)});
     expect(at(0.06)[0].verdict).toBe('did not hold');
+    // At the edges of [2, 4.5]: 1.99 and 4.51 did not hold, 2.00 and 4.50 held.
+    expect([at(0.0199), at(0.02), at(0.045), at(0.0451)].map((c) => c[0].verdict)).toEqual(['did not hold', 'held', 'held', 'did not hold']);
     expect(checkCifarClaims(summariseCifarSubsets([record('decoder_1x1', 0, 0.01)]))[0].verdict).toBe('not tested');
   });
 
@@ -261,6 +263,9 @@ describe('cifar output', () => {
       record('decoder_1x1', 0, 0.01, 5000), record('autoencoder_1x1', 0, big, 5000)]))[1];
     expect(gap(0.011).verdict).toBe('held');
     expect(gap(0.02).verdict).toBe('did not hold');
+    // At the edge: a ratio of 1.24 at 5,000 per class is within 0.25 of 1, 1.26 is not.
+    expect(gap(0.0124).verdict).toBe('held');
+    expect(gap(0.0126).verdict).toBe('did not hold');
     expect(checkCifarClaims(summariseCifarSubsets([record('decoder_1x1', 0, 0.01), record('autoencoder_1x1', 0, 0.03)]))[1].verdict).toBe('not tested');
   });
 
