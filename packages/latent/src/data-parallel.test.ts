@@ -126,6 +126,15 @@ describeThreads('trainDecoder / trainAutoencoder with threads (wasm)', () => {
     }
   });
 
+  it('trainAutoencoder really uses the worker: its failure reaches the caller, named trainAutoencoder', async () => {
+    // Equal results alone cannot tell two threads from one; a worker that fails on purpose can.
+    const decoder = fixture.createTinyDecoder(1), encoder = fixture.createTinyEncoder(4);
+    const data = tinyData();
+    await expect(trainAutoencoder({encoder, decoder, data, epochs: 1, batchSize: 8, seed: 5, threads: 2, replica: replica({failOnCall: 1})}))
+      .rejects.toThrow(/^trainAutoencoder: worker thread 1: tiny replica: call 1 fails on purpose/);
+    tf.dispose([data, ...encoder.variables, ...decoder.variables]);
+  });
+
   it('throws when a worker thread exits without a word, instead of waiting for it', async () => {
     await expect(decoderRun(2, {replica: replica({exitOnCall: 2})}))
       .rejects.toThrow(/trainDecoder: worker thread 1 stopped without reporting why \(it exited\)/);

@@ -197,6 +197,41 @@ describe('fitRepresentations (wasm)', () => {
     data.dispose();
   });
 
+  it('startFrom over more candidates than one block (600 > 512), 2-d rows: with maxSteps 0 each row IS its nearest candidate', async () => {
+    // Candidates c_j = (j, −j/100) decode through the linear W to x̂_j; the data are x̂ of
+    // candidates 3, 550 (in the second block of 512) and 599, plus a small offset, so the
+    // nearest is known by construction; sample 3 sits halfway nearer to 10 than to 11.
+    const W = tf.variable(tf.tensor2d(wValues));
+    const decoder = moduleFromFunction((z) => tf.matMul(z, W), [W]);
+    const candidates = Float32Array.from({length: 1200}, (_, i) => (i % 2 === 0 ? i / 2 : -(i - 1) / 200));
+    const decode = (z: number[]) => [0, 1, 2, 3, 4].map((j) => z[0] * wValues[0][j] + z[1] * wValues[1][j]);
+    const at = (j: number) => decode([j, -j / 100]).map((v) => v + 0.01);
+    const data = tf.tensor2d([at(3), at(550), at(599), decode([10.3, -0.103])]);
+    const {rows, stepsRun} = await fitRepresentations({decoder, data, dim: 2, maxSteps: 0, startFrom: candidates});
+    expect(stepsRun).toBe(0);
+    expect(Array.from(rows)).toEqual(Array.from(Float32Array.of(3, -0.03, 550, -5.5, 599, -5.99, 10, -0.1)));
+    await expect(fitRepresentations({decoder, data, dim: 2, startFrom: Float32Array.of(1, 2, 3)}))
+      .rejects.toThrow(/^fitRepresentations: startFrom must be a non-empty Float32Array of rows \[K, 2\], got 3 values$/);
+    await expect(fitRepresentations({decoder, data, dim: 2, startFrom: [1, 2] as never}))
+      .rejects.toThrow(/^fitRepresentations: startFrom must be a non-empty Float32Array of rows \[K, 2\], got object$/);
+    await expect(fitRepresentations({decoder, data, dim: 2, startFrom: Float32Array.of(1, 2, 3, Infinity)}))
+      .rejects.toThrow(/^fitRepresentations: startFrom row 1 holds Infinity$/);
+    tf.dispose([data, W]);
+  });
+
+  it('samplewiseLoss in batches smaller than the data equals each sample\'s summed squared error by hand (float64)', () => {
+    const W = tf.variable(tf.tensor2d(wValues));
+    const decoder = moduleFromFunction((z) => tf.matMul(z, W), [W]);
+    const x = noisy(5, 5);
+    const z = [[0.1, -0.2], [1, 0.5], [-1, 2], [0.3, 0.3], [2, -1]];
+    const expected = x.map((xi, i) => xi.reduce((s, v, j) => s + (z[i][0] * wValues[0][j] + z[i][1] * wValues[1][j] - v) ** 2, 0));
+    const data = tf.tensor2d(x);
+    for (const batchSize of [1, 2, 5, 256]) {
+      expectArraysClose(Array.from(samplewiseLoss(decoder, Float32Array.from(z.flat()), 2, data, 'mse', batchSize)), expected, {atol: 0, rtol: 1e-5});
+    }
+    tf.dispose([data, W]);
+  });
+
   it('the same seed gives the same rows; restart 0 of several is the single-start fit', async () => {
     const W = tf.variable(tf.tensor2d(wValues));
     const decoder = moduleFromFunction((z) => tf.tanh(tf.matMul(z, W)), [W]);

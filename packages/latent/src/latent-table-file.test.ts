@@ -1,4 +1,4 @@
-import {mkdtempSync, writeFileSync, readFileSync, readdirSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, writeFileSync, readFileSync, readdirSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {createLatentTable, encodeLatentTable, decodeLatentTable} from './index';
@@ -66,6 +66,38 @@ describe('latent table files', () => {
     };
     expect(Array.from(decodeLatentTable(v1(state), 'old.bin').values)).toEqual(Array.from(state.values));
     expect(() => decodeLatentTable(v1(nan), 'old.bin')).toThrow(/old.bin: values of row 1 \(column 1\) is NaN, expected finite values/);
+  });
+
+  it('saves into folders it makes (nested, and the same new folder by two writers at once), leaving no temporary file', async () => {
+    const table = createLatentTable({size: 3, dim: 2, seed: 4});
+    const base = mkdtempSync(join(tmpdir(), 'encoderless-table-'));
+    await saveLatentTable(join(base, 'a', 'b', 'c', 't.eltable'), table);
+    expect(readdirSync(join(base, 'a', 'b', 'c'))).toEqual(['t.eltable']);
+    expect(Array.from((await loadLatentTable(join(base, 'a', 'b', 'c', 't.eltable'))).getState().values)).toEqual(Array.from(table.getState().values));
+    // Two writers racing to make one folder: the loser's mkdir meets EEXIST, which is success.
+    await Promise.all([saveLatentTable(join(base, 'race', 'x.eltable'), table), saveLatentTable(join(base, 'race', 'y.eltable'), table)]);
+    expect(readdirSync(join(base, 'race')).sort()).toEqual(['x.eltable', 'y.eltable']);
+    await saveLatentTable(join(base, 'race', 'x.eltable'), table);
+    expect(readdirSync(join(base, 'race')).sort()).toEqual(['x.eltable', 'y.eltable']);
+  });
+
+  it('a failed write names the file (err.file, the errno code) and leaves no temporary file behind', async () => {
+    const table = createLatentTable({size: 2, dim: 2});
+    const base = mkdtempSync(join(tmpdir(), 'encoderless-table-'));
+    mkdirSync(join(base, 'taken'));
+    const onDir = await saveLatentTable(join(base, 'taken'), table).catch((e: Error & {file?: string}) => e);
+    expect(onDir).toMatchObject({name: 'BadDataError', file: join(base, 'taken'),
+      message: `saveLatentTable: cannot write ${join(base, 'taken')} (EISDIR); choose a writable folder`});
+    expect(readdirSync(base)).toEqual(['taken']);
+    writeFileSync(join(base, 'file'), 'x');
+    const underFile = await saveLatentTable(join(base, 'file', 't.eltable'), table).catch((e: Error & {file?: string}) => e);
+    expect(underFile).toMatchObject({file: join(base, 'file', 't.eltable'), message: expect.stringMatching(/\((ENOTDIR|EEXIST)\)/)});
+  });
+
+  it('a file that cannot be read is named (err.file)', async () => {
+    const missing = join(dir, 'missing.eltable');
+    await expect(loadLatentTable(missing)).rejects.toMatchObject({name: 'BadDataError', file: missing,
+      message: expect.stringMatching(new RegExp(`^loadLatentTable: cannot read ${missing}: ENOENT`))});
   });
 
   it('a folder that cannot be made fails at once naming the path (under /proc Node\'s mkdir would hang)', async () => {
