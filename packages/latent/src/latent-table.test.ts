@@ -93,6 +93,19 @@ describe('LatentTable against a naive dense float64 reference', () => {
     expectArraysClose(table.snapshot(), denseReference(init, dim, optimizer, merged), {atol: 1e-5, rtol: 1e-5});
   });
 
+  it('a row twice in one batch steps once on the sum of its gradients (plain SGD, by hand: 0.5 − 0.1·(1 + 2) = 0.2)', () => {
+    // Found unpinned by mutation testing: every mutant of the summing loop survived.
+    for (const [indices, grads] of [[[2, 2], [1, 10, 2, 20]], [[0, 2, 2], [5, 5, 1, 10, 2, 20]]] as const) {
+      const table = createLatentTable({size: 3, dim: 2, init: 'zeros', optimizer: {kind: 'sgd', learningRate: 0.1, semantics: 'sparse'}});
+      table.setRows([0, 1, 2], Float32Array.of(0, 0, 0, 0, 0.5, 1));
+      table.applyGradients(indices, Float32Array.from(grads));
+      const rows = Array.from(table.snapshot());
+      expectArraysClose(rows.slice(4), [0.5 - 0.1 * 3, 1 - 0.1 * 30], {atol: 1e-6});
+      expectArraysClose(rows.slice(0, 2), indices.length === 3 ? [-0.5, -0.5] : [0, 0], {atol: 1e-6});
+      expect(rows.slice(2, 4)).toEqual([0, 0]);
+    }
+  });
+
   it('sparse semantics: rows outside the batch stay bit-identical after a step', () => {
     const table = createLatentTable({size, dim, seed: 5, optimizer: {kind: 'sgd', learningRate: 0.1, semantics: 'sparse', weightDecay: 0.1}});
     table.applyGradients([1, 2], new Float32Array(2 * dim).fill(1));
