@@ -5,12 +5,12 @@ import {BadDataFileError, BadConfigError} from '@encoderless/errors';
 import {formatFlagHelp, parseCommandLine} from '../flags/command-line';
 import type {Knobs} from '../flags/knobs';
 import type {Command} from '../commands';
-import {checkResultFile, csvFlags, CSV_KNOBS, loadModelFolder, readDataFile, readHeader, writeRows} from './own-data';
+import {BACKEND_KNOB, checkResultFile, csvFlags, CSV_KNOBS, loadModelFolder, readDataFile, readHeader, writeRows} from './own-data';
 
 const DECODE_KNOBS = {
   out: {kind: 'text', help: 'the file to write (required): .csv, .tsv or .npy; one reconstructed sample per row, in data units, label columns kept'},
   ...CSV_KNOBS,
-  backend: {kind: 'text', help: 'wasm (default), cpu, node, node-gpu or auto; env ENCODERLESS_BACKEND'},
+  backend: BACKEND_KNOB,
   overwrite: {kind: 'boolean', help: 'replace --out if it exists'},
   help: {kind: 'boolean', help: 'print this help'},
 } as const satisfies Knobs;

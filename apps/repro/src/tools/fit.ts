@@ -12,7 +12,7 @@ import {formatFlagHelp, parseCommandLine} from '../flags/command-line';
 import type {Knobs} from '../flags/knobs';
 import {onPath} from '../sweep/fs-errors';
 import type {Command} from '../commands';
-import {checkModelFolder, CSV_KNOBS, csvFlags, readDataFile, toFlagError} from './own-data';
+import {BACKEND_KNOB, checkModelFolder, MODEL_FOLDER_FILES, CSV_KNOBS, csvFlags, readDataFile, toFlagError} from './own-data';
 
 /** The zoo decoders `--decoder` names, as model specs for a latent dimension. */
 const DECODERS: Readonly<Record<string, (dim: number, o: {hidden?: readonly number[]; activation?: string}) => DecoderOption>> = {
@@ -41,7 +41,7 @@ const FIT_KNOBS = {
   patience: {kind: 'integer', min: 1, help: 'with --validation: checks without improvement before stopping (default 3)'},
   ...CSV_KNOBS,
   seed: {kind: 'integer', min: 0, max: 2_147_483_647, help: 'seed of the split, the initial weights and rows, and the batches (default 0)'},
-  backend: {kind: 'text', help: 'wasm (default), cpu, node, node-gpu or auto; env ENCODERLESS_BACKEND'},
+  backend: BACKEND_KNOB,
   overwrite: {kind: 'boolean', help: 'replace a model this command wrote in --out (other files there are never touched)'},
   help: {kind: 'boolean', help: 'print this help'},
 } as const satisfies Knobs;
@@ -159,8 +159,7 @@ export const fitCommand: Command = {
           '![representations, first two principal components](map.svg)\n\n![loss per epoch](loss.svg)\n');
         await writeJsonAtomic(join(dir, 'fit.json'), {data: source, backend: backend.name, summary, settings: model.settings});
       });
-      log(`done: ${summary.stopReason === 'aborted' ? 'stopped early (Ctrl-C); ' : ''}${out}: model.json, weights.bin, representations.csv, ` +
-        `map.svg, map.png, loss.svg, report.md, fit.json`);
+      log(`done: ${summary.stopReason === 'aborted' ? 'stopped early (Ctrl-C); ' : ''}${out}: ${MODEL_FOLDER_FILES.join(', ')}`);
     } finally {
       model.dispose();
     }

@@ -19,6 +19,9 @@ export const CSV_KNOBS = {
   header: {kind: 'choice', choices: ['auto', 'yes', 'no'], help: 'CSV: whether the first line names the columns'},
 } as const;
 
+/** `--backend` of the own-data commands (the name goes to useBackend, which names the choices when it is wrong). */
+export const BACKEND_KNOB = {kind: 'text', help: 'wasm (default), cpu, node, node-gpu or auto; env ENCODERLESS_BACKEND'} as const;
+
 export interface CsvFlags {
   readonly labelColumns?: readonly string[];
   readonly delimiter?: string;

@@ -5,7 +5,7 @@ import {createProgress} from '@encoderless/report';
 import {formatFlagHelp, parseCommandLine} from '../flags/command-line';
 import type {Knobs} from '../flags/knobs';
 import type {Command} from '../commands';
-import {checkResultFile, CSV_KNOBS, csvFlags, loadModelFolder, readDataFile, toFlagError, writeRows} from './own-data';
+import {BACKEND_KNOB, checkResultFile, CSV_KNOBS, csvFlags, loadModelFolder, readDataFile, toFlagError, writeRows} from './own-data';
 
 const REPRESENT_KNOBS = {
   out: {kind: 'text', help: 'the file to write (required): .csv, .tsv or .npy; one row of m numbers per sample, label columns kept'},
@@ -13,7 +13,7 @@ const REPRESENT_KNOBS = {
   restarts: {kind: 'integer', min: 1, max: 100, help: 'random starts per sample; each keeps its best (default: the model\'s)'},
   ...CSV_KNOBS,
   seed: {kind: 'integer', min: 0, max: 2_147_483_647, help: 'seed of the starting rows (default: the model\'s)'},
-  backend: {kind: 'text', help: 'wasm (default), cpu, node, node-gpu or auto; env ENCODERLESS_BACKEND'},
+  backend: BACKEND_KNOB,
   overwrite: {kind: 'boolean', help: 'replace --out if it exists'},
   help: {kind: 'boolean', help: 'print this help'},
 } as const satisfies Knobs;
