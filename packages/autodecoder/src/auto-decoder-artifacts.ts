@@ -115,7 +115,7 @@ export function checkArtifact(artifacts: tf.io.ModelArtifacts | undefined | null
   if (!Array.isArray(specs)) fail('has no weight specs (weightsManifest): the file is incomplete');
   if (artifacts!.weightData === undefined) fail('has no weight data: the weights file is missing');
   const data = new Uint8Array(tf.io.concatenateArrayBuffers(artifacts!.weightData as ArrayBuffer | ArrayBuffer[]));
-  const expected = specs!.reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1) * bytesPer(s.dtype), 0);
+  const expected = weightSpecBytes(specs!);
   if (data.byteLength < expected) fail(`the weight data is ${data.byteLength} bytes, the weight specs need ${expected}: the weights are truncated`);
   if (data.byteLength > expected) fail(`the weight data is ${data.byteLength} bytes, the weight specs need ${expected}: there are extra bytes`);
   if (sha256Hex(data) !== checksums.weightData) fail('the weight data does not match its SHA-256 checksum: the weights were changed or corrupted');
@@ -133,6 +133,11 @@ export function checkArtifact(artifacts: tf.io.ModelArtifacts | undefined | null
     }
   }
   return {topology: t, weights: tf.io.decodeWeights(data.buffer, specs!)};
+}
+
+/** The bytes the weights of `specs` take, by their shapes and dtypes (tfjs's packing). */
+export function weightSpecBytes(specs: readonly tf.io.WeightsManifestEntry[]): number {
+  return specs.reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1) * bytesPer(s.dtype), 0);
 }
 
 function bytesPer(dtype: string): number {

@@ -122,6 +122,13 @@ describe('fileHandler and a fresh process (wasm)', () => {
       again.dispose();
     });
 
+    it('a folder that cannot be made is a file error at once (under /proc a recursive mkdir never returns)', async () => {
+      if (process.platform !== 'linux') return;
+      await expect(model.save(fileHandler('/proc/encoderless-test/m'))).rejects.toMatchObject({
+        name: 'BadDataFileError', file: '/proc/encoderless-test/m/weights.bin',
+        message: expect.stringMatching(/^fileHandler: cannot write \/proc\/encoderless-test\/m\/weights\.bin: ENOENT/)});
+    });
+
     it('a truncated weights.bin, a cut model.json, a flipped weight byte and a missing folder are errors naming the file', async () => {
       const folder = join(dir, 'b');
       const weights = join(folder, 'weights.bin'), json = join(folder, 'model.json');

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {open, readFile, mkdir, stat} from 'node:fs/promises';
+import {readFile} from 'node:fs/promises';
 import {basename, dirname, join} from 'node:path';
 import {BadConfigError, BadDataFileError, describe} from '@encoderless/errors';
 import {writeFileAtomic} from '@encoderless/report/node';
+import {weightSpecBytes} from './auto-decoder-artifacts';
 
 const MODEL_FILE = 'model.json';
 const WEIGHTS_FILE = 'weights.bin';
@@ -39,10 +40,10 @@ export function fileHandler(path: string): tf.io.IOHandler {
         weightsManifest: [{paths: [`./${WEIGHTS_FILE}`], weights: artifacts.weightSpecs ?? []}],
       };
       const text = new TextEncoder().encode(JSON.stringify(modelJson));
-      await mkdir(folder, {recursive: true});
+      // writeFileAtomic makes the folder (one level at a time: a recursive mkdir hangs under
+      // /proc) and fsyncs it after each rename.
       await writeSynced(join(folder, WEIGHTS_FILE), weightData);
       await writeSynced(modelPath, text);
-      await syncFolder(folder);
       return {
         modelArtifactsInfo: {
           dateSaved: new Date(), modelTopologyType: 'JSON', modelTopologyBytes: text.byteLength,
@@ -72,7 +73,7 @@ export function fileHandler(path: string): tf.io.IOHandler {
         const specs: tf.io.WeightsManifestEntry[] = [];
         const buffers: ArrayBuffer[] = [];
         for (const group of manifest) {
-          const groupBytes = group.weights.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1) * bytesPer(w.dtype), 0);
+          const groupBytes = weightSpecBytes(group.weights);
           const parts: Uint8Array[] = [];
           for (const relative of group.paths) {
             const file = join(folder, relative);
@@ -97,10 +98,6 @@ export function fileHandler(path: string): tf.io.IOHandler {
   };
 }
 
-function bytesPer(dtype: string): number {
-  return dtype === 'bool' || dtype === 'uint8' ? 1 : dtype === 'float16' || dtype === 'int16' ? 2 : 4;
-}
-
 /** `writeFileAtomic` (a temporary file, fsynced, renamed over it), its failure told as a file error. */
 async function writeSynced(file: string, bytes: Uint8Array): Promise<void> {
   try {
@@ -110,17 +107,3 @@ async function writeSynced(file: string, bytes: Uint8Array): Promise<void> {
   }
 }
 
-/** fsync the folder so the renames themselves survive a crash (where the platform allows it). */
-async function syncFolder(folder: string): Promise<void> {
-  if (!(await stat(folder)).isDirectory()) return;
-  try {
-    const handle = await open(folder, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Some platforms (Windows) cannot open or sync a folder; the files themselves were synced.
-  }
-}

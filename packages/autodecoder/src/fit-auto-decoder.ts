@@ -127,7 +127,8 @@ export async function fitAutoDecoder(data: DataInput, options: FitAutoDecoderOpt
     indices.forEach((i, k) => out.set(samples.data.subarray(i * size, (i + 1) * size), k * size));
     return out;
   };
-  const trainValues = take(split.train);
+  // Without validation every sample trains, in order: samples.data is already this function's own copy.
+  const trainValues = split.validation.length === 0 ? samples.data : take(split.train);
   checkValues(fn, loss, trainValues, size);
   const normalization = fitNormalization(settings.normalize, trainValues, split.train.length, size);
   const shape = samples.featureShape;
@@ -168,11 +169,12 @@ export async function fitAutoDecoder(data: DataInput, options: FitAutoDecoderOpt
       onEpoch: async (report) => {
         let validationLoss: number | undefined;
         if (xVal && ((report.epoch + 1) % checkEvery === 0 || report.epoch + 1 === settings.epochs)) {
-          const fitted = await fitRows(frozen, xVal, m, lossFn, settings.transform, table.snapshot());
+          const rows = table.snapshot(); // read-only below: the start candidates, and the best rows kept
+          const fitted = await fitRows(frozen, xVal, m, lossFn, settings.transform, rows);
           validationLoss = fitted.loss;
           if (!kept.best || fitted.loss < kept.best.loss) {
             tf.dispose(kept.best?.weights ?? []);
-            kept.best = {epoch: report.epoch, loss: fitted.loss, weights: weights.map((w) => tf.clone(w)), rows: table.snapshot(), validationRows: fitted.rows};
+            kept.best = {epoch: report.epoch, loss: fitted.loss, weights: weights.map((w) => tf.clone(w)), rows, validationRows: fitted.rows};
             waited = 0;
           } else if (++waited >= settings.validation!.patience) {
             stopReason = 'early-stopping';

@@ -1,6 +1,7 @@
 import {createHash, randomBytes} from 'node:crypto';
-import {mkdir, open, readFile, rename, stat, unlink} from 'node:fs/promises';
-import {dirname, join} from 'node:path';
+import {open, readFile, rename, unlink} from 'node:fs/promises';
+import {join} from 'node:path';
+import {makeFolder} from './make-folder';
 
 /**
  * What `downloadVerified` needs: the file, where to look for it, its digest and the cache.
@@ -111,15 +112,6 @@ export async function writeAtomically(dir: string, path: string, bytes: Uint8Arr
     await unlink(temp).catch(() => {});
     throw err;
   }
-}
-
-/** `mkdir -p` one level at a time: Node's recursive mkdir never returns under /proc. */
-async function makeFolder(dir: string): Promise<void> {
-  if (await stat(dir).then((s) => s.isDirectory(), () => false)) return;
-  if (dirname(dir) !== dir) await makeFolder(dirname(dir));
-  await mkdir(dir).catch((err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EEXIST') throw err;
-  });
 }
 
 function describeError(err: unknown): string {

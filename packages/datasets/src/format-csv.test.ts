@@ -53,4 +53,9 @@ describe('formatCsv and writeCsv', () => {
       rmSync(dir, {recursive: true, force: true});
     }
   });
+
+  it('writeCsv into a folder that cannot be made fails at once (under /proc a recursive mkdir never returns)', async () => {
+    if (process.platform !== 'linux') return;
+    await expect(writeCsv('/proc/encoderless-test/t.csv', {data: [1, 2], rows: 1, cols: 2})).rejects.toMatchObject({code: 'ENOENT'});
+  });
 });

@@ -1,8 +1,9 @@
 import {randomBytes} from 'node:crypto';
-import {mkdir, open, rename, unlink} from 'node:fs/promises';
+import {open, rename, unlink} from 'node:fs/promises';
 import {dirname} from 'node:path';
 import {BadConfigError, describe} from './bad-config-error';
 import {checkCsvTable, csvLines, type CsvWritable, type FormatCsvOptions} from './format-csv';
+import {makeFolder} from './make-folder';
 
 /**
  * Writes a table as a CSV file (`formatCsv`'s text; a `.tsv` path is tab-separated unless
@@ -19,7 +20,7 @@ export async function writeCsv(path: string, table: CsvWritable, options: Format
   if (typeof path !== 'string' || path === '') throw new BadConfigError(`${fn}: path must be a non-empty string, got ${describe(path)}`);
   const resolved = options.delimiter === undefined && /\.(tsv|tab)$/i.test(path) ? {...options, delimiter: '\t'} : options;
   const layout = checkCsvTable(fn, table, resolved); // before a file is touched
-  await mkdir(dirname(path), {recursive: true});
+  await makeFolder(dirname(path));
   const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.partial`;
   const handle = await open(temp, 'w');
   try {
