@@ -189,23 +189,21 @@ for (const block of blocks) {
     skipped++;
     continue;
   }
-  const cwd = mkdtempSync(join(tmpdir(), `readme-${block.name}-`));
+  const source = block.needs ? join(dataDir, block.needs.file) : null;
   if (block.needs) {
-    const source = join(dataDir, block.needs.file);
     if (block.needs.slow && process.env.ENCODERLESS_SLOW_TESTS !== '1') {
       console.log(`skip ${label}: slow, runs with ENCODERLESS_SLOW_TESTS=1 (pnpm test:slow) where ${block.needs.file} is: ${block.needs.reason}`);
       skipped++;
-      rmSync(cwd, {recursive: true, force: true});
       continue;
     }
     if (!existsSync(source)) {
       console.log(`skip ${label}: needs ${block.needs.file}, which is not in ${dataDir} (set ENCODERLESS_EXAMPLE_DATA): ${block.needs.reason}`);
       skipped++;
-      rmSync(cwd, {recursive: true, force: true});
       continue;
     }
-    symlinkSync(source, join(cwd, block.needs.file));
   }
+  const cwd = mkdtempSync(join(tmpdir(), `readme-${block.name}-`));
+  if (source) symlinkSync(source, join(cwd, block.needs.file));
   const expectations = findExpectations(block);
   const script = join(block.dir, `.readme-example-${block.index}.mjs`);
   const reportFile = join(cwd, '.printed.jsonl');

@@ -426,23 +426,31 @@ function nearestRows(where: string, decoder: Module, candidates: Float32Array, d
   const bestDistance = new Float64Array(n).fill(Infinity);
   const choice = new Int32Array(n);
   const block = 512;
-  for (let c = 0; c < k; c += block) {
-    const e = Math.min(c + block, k);
-    const distances = tf.tidy(() => {
-      const x = tf.reshape(data, [n, -1]);
-      const y = tf.reshape(decoder.apply(tf.tensor2d(candidates.subarray(c * dim, e * dim), [e - c, dim]), {training: false}), [e - c, -1]);
-      const cross = tf.matMul(x, y, false, true);
-      return tf.add(tf.sub(tf.sum(tf.square(x), 1, true), tf.mul(cross, 2)), tf.sum(tf.square(y), 1)).dataSync();
-    });
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < e - c; j++) {
-        const d = distances[i * (e - c) + j];
-        if (d < bestDistance[i]) {
-          bestDistance[i] = d;
-          choice[i] = c + j;
+  // The data side, [n, features] and ‖x‖² [n, 1], once for all blocks of candidates.
+  const [x, xx] = tf.tidy(() => {
+    const flat = tf.reshape(data, [n, -1]);
+    return [flat, tf.sum(tf.square(flat), 1, true)];
+  });
+  try {
+    for (let c = 0; c < k; c += block) {
+      const e = Math.min(c + block, k);
+      const distances = tf.tidy(() => {
+        const y = tf.reshape(decoder.apply(tf.tensor2d(candidates.subarray(c * dim, e * dim), [e - c, dim]), {training: false}), [e - c, -1]);
+        const cross = tf.matMul(x, y, false, true);
+        return tf.add(tf.sub(xx, tf.mul(cross, 2)), tf.sum(tf.square(y), 1)).dataSync();
+      });
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < e - c; j++) {
+          const d = distances[i * (e - c) + j];
+          if (d < bestDistance[i]) {
+            bestDistance[i] = d;
+            choice[i] = c + j;
+          }
         }
       }
     }
+  } finally {
+    tf.dispose([x, xx]);
   }
   const rows = new Float32Array(n * dim);
   for (let i = 0; i < n; i++) rows.set(candidates.subarray(choice[i] * dim, (choice[i] + 1) * dim), i * dim);

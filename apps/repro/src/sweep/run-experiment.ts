@@ -21,7 +21,7 @@ export const RUN_OPTIONS = {
   out: {kind: 'text', help: 'output folder (default runs/<command>)'},
   preset: {kind: 'text', help: "settings to start from: 'full' (the paper's, default) or 'quick'"},
   quick: {kind: 'boolean', help: 'the small preset, same as --preset quick (CI runs it)'},
-  backend: {kind: 'choice', choices: ['wasm', 'cpu', 'node', 'node-gpu', 'auto'], help: `default wasm, or ${BACKEND_ENV_VAR}`},
+  backend: {kind: 'choice', choices: [...BACKEND_NAMES, 'auto'], help: `default wasm, or ${BACKEND_ENV_VAR}`},
   resume: {kind: 'boolean', help: 'continue the run in --out: keep its points (its settings must match), compute the rest'},
   overwrite: {kind: 'boolean', help: 'replace the run in --out: delete the files encoderless wrote there (nothing else), start over'},
   jobs: {kind: 'integer', min: 1, help: 'parallel workers (default and most: the cores); the numbers do not depend on it'},
