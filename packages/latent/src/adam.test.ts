@@ -3,6 +3,7 @@ import {isBackendInstalled, useBackend} from '@encoderless/backends';
 import {createRandom} from '@encoderless/random';
 import {describeEachBackend, expectArraysClose, expectNoLeaks, testBackendNames} from '@encoderless/test-utils';
 import {Adam, type AdamOptions} from './index';
+import {adamStepRange} from './adam';
 
 // Adam against a float64 re-implementation of PyTorch's rule (torch.optim.Adam, and AdamW's
 // decoupled decay), three steps on three variables of different shapes with seeded gradients.
@@ -88,6 +89,33 @@ describeEachBackend({useBackend, isBackendInstalled}, testBackendNames(), () => 
     });
     [a.adam, b.adam, resumed].forEach((o) => o.dispose());
     tf.dispose([...a.vars, ...b.vars]);
+  });
+
+  it('adamStepRange (the data-parallel step, in JavaScript over two ranges) = applyFlatGradient, bit for bit', () => {
+    // It rounds to float32 after every operation, as the tfjs ops do, so a split run's weights
+    // do not drift from one thread's: any op or constant not rounded as tfjs rounds it shows up
+    // within these 200 values and five steps as a difference in the last bit or more.
+    const size = 200, rng = createRandom(9);
+    const draw = (scale: number) => Float32Array.from({length: size}, () => rng.uniform(-1, 1) * scale);
+    const initial = draw(1), grads = [draw(1), draw(1e-3), draw(10), draw(1e-6), draw(1)];
+    for (const [, options] of cases) {
+      const p = tf.variable(tf.tensor1d(initial));
+      const adam = new Adam([p], options);
+      const slots = {params: initial.slice(), m: new Float32Array(size), v: new Float32Array(size)};
+      grads.forEach((g, t) => {
+        const flat = tf.tensor1d(g);
+        adam.applyFlatGradient(flat);
+        flat.dispose();
+        adamStepRange(slots, g, {from: 0, to: 77}, t + 1, adam.options);
+        adamStepRange(slots, g, {from: 77, to: size}, t + 1, adam.options);
+      });
+      expectArraysClose(slots.params, p, {atol: 0, rtol: 0});
+      const state = adam.getState().moments[0];
+      expectArraysClose(slots.m, state.m, {atol: 0, rtol: 0});
+      expectArraysClose(slots.v, state.v, {atol: 0, rtol: 0});
+      adam.dispose();
+      p.dispose();
+    }
   });
 
   it('throws when the gradients do not fit the variables, naming which', () => {

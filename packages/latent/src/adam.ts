@@ -183,6 +183,41 @@ export class Adam {
   }
 }
 
+/** The flat arrays one `adamStepRange` call updates in place, all [Σ sizes] (a run's shared memory). */
+export interface FlatAdamSlots {
+  readonly params: Float32Array;
+  readonly m: Float32Array;
+  readonly v: Float32Array;
+}
+
+/**
+ * Adam step `step` (1-based) on entries [from, to) of flat parameters, moments and gradient, in
+ * place: `Adam.applyFlatGradient`'s arithmetic fused into one loop, rounded to float32 after
+ * every operation as the tfjs ops are (constants too: tfjs makes float32 scalars of them), so
+ * the two give the same numbers. A data-parallel run splits the entries over its threads, so
+ * each steps its own part of the weights instead of every thread running a dozen tfjs ops over
+ * all of them.
+ */
+export function adamStepRange(slots: FlatAdamSlots, grad: Float32Array, range: {from: number; to: number},
+  step: number, options: Required<AdamOptions>): void {
+  const {params, m, v} = slots;
+  const {learningRate: lr, beta1, beta2, epsilon, weightDecay: wd, decoupledWeightDecay} = options;
+  const f = Math.fround;
+  const b1 = f(beta1), a1 = f(1 - beta1), b2 = f(beta2), a2 = f(1 - beta2), eps = f(epsilon);
+  const rate = f(lr / (1 - Math.pow(beta1, step))), c2 = f(1 - Math.pow(beta2, step));
+  const l2 = !decoupledWeightDecay && wd > 0 ? f(wd) : 0, decay = decoupledWeightDecay && wd > 0 ? f(lr * wd) : 0;
+  for (let i = range.from, to = range.to; i < to; i++) {
+    const p = params[i];
+    const g = l2 === 0 ? grad[i] : f(grad[i] + f(p * l2));
+    const mi = f(f(m[i] * b1) + f(g * a1));
+    const vi = f(f(v[i] * b2) + f(f(g * g) * a2));
+    m[i] = mi;
+    v[i] = vi;
+    const next = f(p - f(f(mi * rate) / f(f(Math.sqrt(f(vi / c2))) + eps)));
+    params[i] = decay === 0 ? next : f(next - f(p * decay));
+  }
+}
+
 /** A new Adam optimizer over `variables`. */
 export function createAdam(variables: readonly tf.Variable[], options: AdamOptions = {}): Adam {
   return new Adam(variables, options);

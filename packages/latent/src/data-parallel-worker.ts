@@ -4,11 +4,10 @@
 import {parentPort, workerData} from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import {errorToMessage} from '@encoderless/errors';
-import {Adam} from './adam';
 import {moduleTensors, type ModuleValues, type WorkerInit} from './data-parallel';
 import {BadConfigError, InternalError} from './latent-errors';
 import type {Module} from './module';
-import {ShardStep, trainedVariables, type ShardModules} from './shard-step';
+import {ShardStep, type ShardModules} from './shard-step';
 import {StepBuffers} from './step-buffers';
 
 function isModule(m: unknown): m is Module {
@@ -61,7 +60,7 @@ function runSteps(init: WorkerInit, step: ShardStep, buffers: StepBuffers): void
     if (seen < 0) return;
     step.compute(parity);
     if (!buffers.arriveAndWait()) return;
-    step.finish(parity);
+    if (!step.finish(parity)) return;
     parity = 1 - parity;
     // Leaks are bugs: a worker's tensor count must not grow from one step to the next.
     const now = tf.memory().numTensors;
@@ -77,10 +76,8 @@ async function main(): Promise<void> {
   let step: ShardStep, buffers: StepBuffers;
   try {
     const modules = await buildReplica(init);
-    const optimizer = init.adam ? new Adam(trainedVariables(init.spec, modules), init.adam.options) : undefined;
-    if (optimizer && init.adam) optimizer.setState(init.adam.state);
     buffers = new StepBuffers(init.layout, init.memory);
-    step = new ShardStep(init.spec, modules, optimizer, buffers, init.thread);
+    step = new ShardStep(init.spec, modules, init.adam, buffers, init.thread);
   } catch (err) {
     parentPort!.postMessage({type: 'error', error: errorToMessage(err)});
     return;

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {useBackend} from '@encoderless/backends';
 import {createRandom} from '@encoderless/random';
 import {expectArraysClose} from '@encoderless/test-utils';
-import {createLatentTable, trainAutoencoder, trainDecoder, type Module, type ReplicaRecipe} from './index';
+import {Adam, createLatentTable, trainAutoencoder, trainDecoder, type Module, type ReplicaRecipe} from './index';
 import {shardBounds} from './step-buffers';
 
 // threads > 1 against threads 1 on the same seeds, wasm, a small conv decoder/encoder (linear,
@@ -72,6 +72,41 @@ describeThreads('trainDecoder / trainAutoencoder with threads (wasm)', () => {
     const one = await decoderRun(1, {reduction: 'mean', weights: {learningRate: 0.01}});
     expectArraysClose(a.losses, one.losses, {atol: 0, rtol: 1e-6});
     expectArraysClose(a.weights, one.weights, {atol: 1e-6, rtol: 0});
+  });
+
+  it("the caller's Adam holds the run's moments and step count after every epoch; a second call resumes from them exactly", async () => {
+    // The weights and moments live in shared memory during the run; they are copied back into the
+    // caller's Adam after each epoch (for checkpoints written by onEpoch) and at the end.
+    const run = async (threads: number, split: boolean) => {
+      const decoder = fixture.createTinyDecoder(1);
+      const data = tinyData();
+      const table = createLatentTable({size: 20, dim: 3, seed: 2});
+      const optimizer = new Adam(decoder.variables, {learningRate: 0.01, weightDecay: 1e-3});
+      const steps: number[] = [];
+      const common = {decoder, data, table, batchSize: 8, seed: 3, loss: 'bce' as const, weights: optimizer, threads, replica: replica(),
+        onEpoch: () => { steps.push(optimizer.getState().step); }};
+      if (split) {
+        await trainDecoder({...common, epochs: 1});
+        await trainDecoder({...common, epochs: 2, startEpoch: 1});
+      } else {
+        await trainDecoder({...common, epochs: 2});
+      }
+      const state = optimizer.getState();
+      const result = {steps, step: state.step, m: state.moments.flatMap((x) => Array.from(x.m)), v: state.moments.flatMap((x) => Array.from(x.v)),
+        weights: values(decoder.variables), rows: table.snapshot()};
+      optimizer.dispose();
+      tf.dispose([data, ...decoder.variables]);
+      return result;
+    };
+    const one = await run(1, false), two = await run(2, false), resumed = await run(2, true);
+    // 20 samples in batches of 8: 3 steps per epoch.
+    expect(two.steps).toEqual([3, 6]);
+    expect(resumed.steps).toEqual([3, 6]);
+    expect(two.step).toBe(6);
+    expectArraysClose(two.m, one.m, {atol: 1e-6, rtol: 0});
+    expectArraysClose(two.v, one.v, {atol: 1e-9, rtol: 0});
+    expect(Math.max(...two.m.map(Math.abs))).toBeGreaterThan(1e-3);
+    for (const key of ['m', 'v', 'weights', 'rows'] as const) expectArraysClose(resumed[key], two[key], {atol: 0, rtol: 0});
   });
 
   it('weights: false, inference mode: the replica gets the decoder\'s state too', async () => {

@@ -2,11 +2,11 @@ import {join} from 'node:path';
 import {MessageChannel, receiveMessageOnPort, Worker, type MessagePort} from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import {errorFromMessage, type ErrorMessage} from '@encoderless/errors';
-import type {Adam, AdamState} from './adam';
+import type {Adam} from './adam';
 import {BadDataError, InternalError} from './latent-errors';
 import type {DataParallelOptions, ParallelRun, ReplicaRecipe} from './threads-options';
 import type {Module} from './module';
-import {ShardStep, trainedVariables, type ShardSpec} from './shard-step';
+import {ShardStep, trainedVariables, type ShardAdam, type ShardSpec} from './shard-step';
 import {shardBounds, StepBuffers, type StepLayout, type StepMemory} from './step-buffers';
 
 /** What a worker thread is started with (structured-cloned; the buffers are shared). */
@@ -20,7 +20,7 @@ export interface WorkerInit {
   readonly memory: StepMemory;
   /** Values and shapes of every module's variables and state, decoder first. */
   readonly weights: {readonly decoder: ModuleValues; readonly encoder?: ModuleValues};
-  readonly adam?: {readonly options: Adam['options']; readonly state: AdamState};
+  readonly adam?: ShardAdam;
   /** The worker reports a failure during the steps here (thread 0 reads it synchronously). */
   readonly errors: MessagePort;
 }
@@ -50,11 +50,15 @@ function moduleValues(module: Module): ModuleValues {
 export class DataParallel implements ParallelRun {
   private parity = 0;
   private closed = false;
+  private failed = false;
 
   private constructor(
     private readonly where: string,
     private readonly buffers: StepBuffers,
     private readonly own: ShardStep,
+    private readonly optimizer: Adam | undefined,
+    /** Sizes of the trained variables, in order: how the shared moments split into the optimizer's. */
+    private readonly sizes: readonly number[],
     private readonly workers: readonly Worker[],
     private readonly errorPorts: readonly MessagePort[],
   ) {}
@@ -76,7 +80,19 @@ export class DataParallel implements ParallelRun {
       decoder: moduleValues(modules.decoder),
       ...(modules.encoder ? {encoder: moduleValues(modules.encoder)} : {}),
     };
-    const adam = optimizer ? {options: optimizer.options, state: optimizer.getState()} : undefined;
+    let adam: ShardAdam | undefined;
+    if (optimizer && variables.length > 0) {
+      // The weights and the optimizer's moments move into shared memory for the run (see step-buffers.ts).
+      const state = optimizer.getState();
+      let offset = 0;
+      variables.forEach((v, i) => {
+        buffers.weights.set(v.dataSync() as Float32Array, offset);
+        buffers.m.set(state.moments[i].m, offset);
+        buffers.v.set(state.moments[i].v, offset);
+        offset += v.size;
+      });
+      adam = {options: optimizer.options, step: state.step};
+    }
     // Workers run compiled JavaScript: from the TypeScript sources (under jest) use the build.
     const script = __filename.endsWith('.ts') ? join(__dirname, '..', 'dist', 'data-parallel-worker.js') : join(__dirname, 'data-parallel-worker.js');
     const workers: Worker[] = [], errorPorts: MessagePort[] = [];
@@ -99,8 +115,8 @@ export class DataParallel implements ParallelRun {
         worker.once('exit', (code) => reject(new InternalError(`${where}: worker thread ${thread} exited (code ${code}) before it was ready`)));
       }));
     }
-    const own = new ShardStep(spec, modules, optimizer, buffers, 0, options.check);
-    const parallel = new DataParallel(where, buffers, own, workers, errorPorts);
+    const own = new ShardStep(spec, modules, adam, buffers, 0, options.check);
+    const parallel = new DataParallel(where, buffers, own, adam ? optimizer : undefined, variables.map((v) => v.size), workers, errorPorts);
     try {
       await Promise.all(ready);
     } catch (err) {
@@ -127,15 +143,33 @@ export class DataParallel implements ParallelRun {
     let loss = 0;
     for (let t = 0; t < threads; t++) loss += b.losses[t];
     const rowGrad = rows ? b.rowGrads.slice(0, rows.length) : null;
-    this.own.finish(parity);
+    if (!this.own.finish(parity)) throw this.failure();
     this.parity = 1 - parity;
     return {loss, rowGrad};
   }
 
-  /** Stop the workers (idempotent). */
+  /**
+   * Copy the run's weight moments and step count back into the caller's Adam, so that its
+   * `getState()` (a checkpoint) holds the run's state. The trainers call it after every epoch;
+   * `close` calls it too, unless a thread failed mid-step.
+   */
+  syncOptimizer(): void {
+    if (!this.optimizer || this.failed) return;
+    const {m, v} = this.buffers;
+    let offset = 0;
+    const moments = this.sizes.map((size) => {
+      const part = {m: m.slice(offset, offset + size), v: v.slice(offset, offset + size)};
+      offset += size;
+      return part;
+    });
+    this.optimizer.setState({step: this.own.adamSteps, moments});
+  }
+
+  /** Stop the workers (idempotent); the caller's optimizer gets the run's state. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.syncOptimizer();
     this.buffers.stop();
     await Promise.all(this.workers.map((w) => w.terminate()));
     this.errorPorts.forEach((p) => p.close());
@@ -143,6 +177,7 @@ export class DataParallel implements ParallelRun {
 
   /** The error of the worker that failed, with its class kept (read synchronously from its port). */
   private failure(): Error {
+    this.failed = true;
     const thread = this.buffers.failedThread();
     const msg = thread > 0 ? receiveMessageOnPort(this.errorPorts[thread - 1]) : undefined;
     if (!msg) return new InternalError(`${this.where}: worker thread ${thread} stopped without reporting why (it exited)`);

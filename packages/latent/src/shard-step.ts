@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type {Adam} from './adam';
+import {adamStepRange, type AdamOptions, type FlatAdamSlots} from './adam';
 import type {Module} from './module';
 import {entryLosses, reduceLoss, type LossReduction, type ReconstructionLoss} from './reconstruction-loss';
-import type {StepBuffers} from './step-buffers';
+import {shardBounds, type StepBuffers} from './step-buffers';
 
 /**
  * The scalar one shard of a batch differentiates, so that the shards' losses (and gradients)
@@ -77,21 +77,33 @@ export function trainedVariables(spec: ShardSpec, modules: ShardModules): tf.Var
   return spec.frozen ? [...modules.encoder!.variables] : [...modules.encoder!.variables, ...modules.decoder.variables];
 }
 
+/** The weights' optimizer of a data-parallel run: Adam's options and the steps it has taken before. */
+export interface ShardAdam {
+  readonly options: Required<AdamOptions>;
+  readonly step: number;
+}
+
 /**
  * One thread's part of a data-parallel step: `compute` its shard of the batch in `buffers`
  * (writing its loss, its rows' gradients and its weight gradients), then, after the barrier,
- * `finish`: sum every thread's weight gradients in thread order and step its own optimizer.
- * Thread 0 and the workers run this same code on their own copies of the modules.
+ * `finish`: sum every thread's weight gradients over this thread's share of the weights, take
+ * the Adam step on that share of the shared weights, wait for the other threads to do theirs,
+ * and load all the shared weights into its modules. Thread 0 and the workers run this same
+ * code on their own copies of the modules.
  */
 export class ShardStep {
   private readonly variables: tf.Variable[];
   private readonly sum: Float32Array;
   private readonly sampleSize: number;
+  /** This thread's share of the flat weights. */
+  private readonly range: {from: number; to: number};
+  private readonly slots: FlatAdamSlots;
+  private steps: number;
 
   constructor(
     private readonly spec: ShardSpec,
     private readonly modules: ShardModules,
-    private readonly optimizer: Adam | undefined,
+    private readonly adam: ShardAdam | undefined,
     private readonly buffers: StepBuffers,
     private readonly thread: number,
     private readonly check?: (output: tf.Tensor, target: tf.Tensor) => void,
@@ -99,6 +111,15 @@ export class ShardStep {
     this.variables = trainedVariables(spec, modules);
     this.sum = new Float32Array(buffers.layout.params);
     this.sampleSize = buffers.layout.sampleSize;
+    const bounds = shardBounds(buffers.layout.params, buffers.layout.threads);
+    this.range = {from: bounds[thread], to: bounds[thread + 1]};
+    this.steps = adam?.step ?? 0;
+    this.slots = {params: buffers.weights, m: buffers.m, v: buffers.v};
+  }
+
+  /** Adam steps taken, those before the run included. */
+  get adamSteps(): number {
+    return this.steps;
   }
 
   /** Compute this thread's shard of the batch the buffers hold; results go into the buffers. */
@@ -133,15 +154,27 @@ export class ShardStep {
     }
   }
 
-  /** After the barrier: the summed weight gradients, one optimizer step. */
-  finish(parity: number): void {
-    if (this.variables.length === 0 || !this.optimizer) return;
-    const sum = tf.tensor1d(this.buffers.sumGrads(parity, this.sum));
-    try {
-      this.optimizer.applyFlatGradient(sum);
-    } finally {
-      sum.dispose();
+  /**
+   * After the barrier: this thread's share of the Adam step, the second barrier, then the new
+   * weights into its variables. Returns false (having loaded nothing) when the run was stopped
+   * or a thread failed while this one waited.
+   */
+  finish(parity: number): boolean {
+    if (this.variables.length === 0 || !this.adam) return true;
+    const b = this.buffers;
+    this.buffers.sumGrads(parity, this.sum, this.range.from, this.range.to);
+    this.steps++;
+    adamStepRange(this.slots, this.sum, this.range, this.steps, this.adam.options);
+    if (!b.arriveAndWait()) return false;
+    let offset = 0;
+    for (const v of this.variables) {
+      // A copy: tfjs-cpu would keep the view itself, and the shared weights change next step.
+      const next = tf.tensor(b.weights.slice(offset, offset + v.size), v.shape);
+      v.assign(next);
+      next.dispose();
+      offset += v.size;
     }
+    return true;
   }
 
   private gatherSamples(indices: Int32Array): Float32Array {

@@ -36,8 +36,10 @@ export interface ThreadsOptions {
   /**
    * Threads that compute each batch, the calling one included: each computes the loss and
    * gradients of a contiguous share of the batch on its own copy of the modules (and its own
-   * tfjs backend), the weight gradients are summed in thread order, and every thread takes the
-   * same optimizer step, so all copies keep identical weights. The latent table stays in the
+   * tfjs backend), the weight gradients are summed in thread order, each thread takes the Adam
+   * step on its share of the weights (with tfjs' float32 arithmetic, bit for bit), and every
+   * copy then loads all of them, so all copies keep identical weights. The caller's Adam gets
+   * the run's moments and step count after every epoch. The latent table stays in the
    * calling thread, so a step on rows still costs O(batch). Results equal one thread's up to
    * float rounding (the batch's gradient is summed in another order), and a fixed thread count
    * gives the same numbers run after run. Batch norm in training mode normalises each share
@@ -110,6 +112,8 @@ export interface ParallelRun {
    * rows' gradients [batch, m] (null without rows).
    */
   step(indices: Int32Array, rows: Float32Array | null): {loss: number; rowGrad: Float32Array | null};
-  /** Stop the workers (idempotent). */
+  /** Copy the run's optimizer state (moments, step count) back into the caller's Adam. */
+  syncOptimizer(): void;
+  /** Stop the workers (idempotent); syncs the optimizer unless a thread failed. */
   close(): Promise<void>;
 }

@@ -61,7 +61,7 @@ export async function trainAutoencoder(options: TrainAutoencoderOptions): Promis
     });
     try {
       const step = (indices: Int32Array): number => summedLoss(parallel.step(indices, null).loss, reduction, indices.length, entries);
-      return {history: await runEpochs(options, data.shape[0], entries, step), optimizer};
+      return {history: await runEpochs(options, data.shape[0], entries, step, () => parallel.syncOptimizer()), optimizer};
     } finally {
       await parallel.close();
     }

@@ -77,7 +77,10 @@ export async function trainDecoder(options: TrainDecoderOptions): Promise<TrainD
         table.applyGradients(indices, rowGrad!);
         return summedLoss(batchLoss, reduction, indices.length, entries);
       };
-      const history = await runEpochs(options, table.size, entries, step, () => table.endEpoch());
+      const history = await runEpochs(options, table.size, entries, step, () => {
+        table.endEpoch();
+        parallel.syncOptimizer();
+      });
       return {history, optimizer};
     } finally {
       await parallel.close();
