@@ -1,3 +1,4 @@
+import {availableParallelism} from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import {useBackend} from '@encoderless/backends';
 import {createRandom} from '@encoderless/random';
@@ -204,6 +205,33 @@ describe('fitAutoDecoder (wasm)', () => {
     const zoo = await fitAutoDecoder(data, {...quick, epochs: 2, decoder: {kind: 'mlp-decoder', options: {latentDim: 2, outputDim: 5, hidden: [3]}}});
     expect(zoo.decoder.spec!.kind).toBe('mlp-decoder');
     [custom, zoo].forEach((m) => m.dispose());
+  });
+
+  it('threads 2 = threads 1 within float rounding (a zoo MLP rebuilt in the worker); what a worker cannot rebuild is refused', async () => {
+    const data = plane(64, 12);
+    const options: FitAutoDecoderOptions = {...quick, epochs: 10, decoder: {kind: 'mlp', hidden: [8]}};
+    if (availableParallelism() >= 2) {
+      const one = await fitAutoDecoder(data, options), two = await fitAutoDecoder(data, {...options, threads: 2});
+      // The batch's weight gradient is summed in two shards, then added: float32 rounding apart.
+      expectArraysClose(two.representations.flat(), one.representations.flat(), {atol: 1e-5, rtol: 0});
+      expectArraysClose(two.history.map((h) => h.loss), one.history.map((h) => h.loss), {atol: 0, rtol: 1e-5});
+      expect(one.history[9].loss).toBeLessThan(0.9 * one.history[0].loss); // it trained
+      [one, two].forEach((m) => m.dispose());
+    } else {
+      console.warn(`skipping fitAutoDecoder threads 2 = threads 1: ${availableParallelism()} core here, it needs 2`);
+    }
+    // The option reaches the trainer, which counts the cores.
+    await expect(fitAutoDecoder(data, {...options, threads: 100_000})).rejects.toThrow(/threads 100000 is more than the \d+ core\(s\) here/);
+    await expect(fitAutoDecoder(data, {...options, threads: 0})).rejects.toThrow(/^fitAutoDecoder: threads must be a positive integer, got 0$/);
+    const factory = (m: number, shape: readonly number[]) => {
+      const w = tf.variable(tf.zeros([m, shape[0]]));
+      return {apply: (z: tf.Tensor) => tf.matMul(z, w), variables: [w]};
+    };
+    await expect(fitAutoDecoder(data, {...options, decoder: factory, threads: 2}))
+      .rejects.toThrow(/fitAutoDecoder: threads 2 needs a decoder given as 'mlp' or a zoo spec: a factory or a tf.LayersModel cannot be rebuilt/);
+    const counts = data.map((row) => row.map((v) => Math.round(v)));
+    await expect(fitAutoDecoder(counts, {...options, loss: 'negative-binomial', threads: 2}))
+      .rejects.toThrow(/threads 2 does not train the negative-binomial loss.*use threads: 1/);
   });
 
   it('leaks no tensors: fit, transform, decode and dispose', async () => {

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {BadConfigError, BadDataError, describe} from '@encoderless/errors';
 import {
-  createLatentTable, PAPER_ROW_OPTIMIZER, resolveRowOptimizer, trainDecoder, type Module, type RowOptimizerConfig,
+  createLatentTable, PAPER_ROW_OPTIMIZER, resolveRowOptimizer, trainDecoder, type Module, type RowOptimizerConfig, type ThreadsOptions,
 } from '@encoderless/latent';
-import {modelKinds, type ModelKinds} from '@encoderless/models';
+import {modelKinds, type ModelKinds, type ModelSpec} from '@encoderless/models';
 import {decoderLoad} from '@encoderless/load';
 import {createRandom} from '@encoderless/random';
 import {
@@ -14,6 +14,7 @@ import {sizeOf, toSamples, type DataInput} from './data-input';
 import {loadWarning} from './fit-report';
 import {fitRows, resolveTransformSettings, TRANSFORM_DEFAULTS, type TransformOptions} from './fit-rows';
 import {checkNormalizationKind, fitNormalization, normalize, type NormalizationKind} from './normalization';
+import {replicaModulePath} from './replica-module-path';
 import {DEFAULT_MLP, resolveDecoder, type DecoderOption} from './resolve-decoder';
 
 /** Options of `fitAutoDecoder`. Only `latentDim` is required. */
@@ -61,6 +62,16 @@ export interface FitAutoDecoderOptions {
    * (`stopReason: 'aborted'`): the best checked state with validation, else the state reached.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Threads that compute each training batch (Node.js; the latent package's data parallelism):
+   * each thread builds its own copy of the decoder from its spec and computes a share of every
+   * batch, so one fit uses several cores. Results equal one thread's up to float rounding.
+   * Needs a zoo decoder (`'mlp'` or a spec; a factory or LayersModel cannot be rebuilt in a
+   * worker), a loss other than negative-binomial (its dispersions are a closure), and
+   * @encoderless/backends installed (each worker selects the backend with it). Validation
+   * fits and `transform` run on one thread. At most the cores. Default 1.
+   */
+  readonly threads?: number;
 }
 
 /** A copy of everything that moves in training, taken at the best validation check. */
@@ -100,7 +111,7 @@ export interface FitProgress extends EpochRecord {
 }
 
 const optionKeys = ['latentDim', 'decoder', 'loss', 'normalize', 'epochs', 'batchSize', 'learningRate', 'weightDecay',
-  'rowOptimizer', 'validation', 'transform', 'seed', 'kinds', 'onStart', 'onEpoch', 'signal'];
+  'rowOptimizer', 'validation', 'transform', 'seed', 'kinds', 'onStart', 'onEpoch', 'signal', 'threads'];
 
 /**
  * Fits an auto-decoder: a decoder trained together with one free representation per sample
@@ -140,7 +151,9 @@ export async function fitAutoDecoder(data: DataInput, options: FitAutoDecoderOpt
   const lossFn = reconstructionLoss(loss, logDispersion);
   const weights: tf.Variable[] = [...decoder.variables, ...decoder.state, ...(logDispersion ? [logDispersion] : [])];
   // The dispersions train with the weights: the loss reads them, so they get gradients.
-  const trained: Module = {apply: (z, o) => decoder.module.apply(z, o), variables: [...decoder.variables, ...(logDispersion ? [logDispersion] : [])]};
+  const trained: Module = {
+    apply: (z, o) => decoder.module.apply(z, o), variables: [...decoder.variables, ...(logDispersion ? [logDispersion] : [])], state: [...decoder.state],
+  };
   const frozen: Module = {apply: (z, o) => decoder.module.apply(z, o), variables: []};
 
   const table = createLatentTable({size: split.train.length, dim: m, seed: rng.seed(), optimizer: settings.rowOptimizer});
@@ -153,6 +166,7 @@ export async function fitAutoDecoder(data: DataInput, options: FitAutoDecoderOpt
   const trainSeed = rng.seed();
 
   try {
+    const spread = spreadOver(fn, options, decoder.spec, m, shape, loss);
     if (options.onStart) {
       const parameters = decoder.countParameters() + (logDispersion?.size ?? 0);
       const load = decoderLoad({samples: split.train.length, dataDim: size, latentDim: m, weights: parameters});
@@ -166,6 +180,7 @@ export async function fitAutoDecoder(data: DataInput, options: FitAutoDecoderOpt
       decoder: trained, data: xTrain, table, loss: lossFn, epochs: settings.epochs, batchSize: settings.batchSize, seed: trainSeed,
       weights: {learningRate: settings.learningRate, weightDecay: settings.weightDecay},
       ...(options.signal ? {signal: options.signal} : {}),
+      ...spread,
       onEpoch: async (report) => {
         let validationLoss: number | undefined;
         if (xVal && ((report.epoch + 1) % checkEvery === 0 || report.epoch + 1 === settings.epochs)) {
@@ -217,6 +232,27 @@ export async function fitAutoDecoder(data: DataInput, options: FitAutoDecoderOpt
   } finally {
     tf.dispose([xTrain, ...(xVal ? [xVal] : []), ...(kept.best?.weights ?? [])]);
   }
+}
+
+/**
+ * The trainer's threads options for `options.threads`: a replica recipe that rebuilds the
+ * decoder from its spec in each worker, or a clear refusal of what a worker cannot rebuild.
+ */
+function spreadOver(fn: string, options: FitAutoDecoderOptions, spec: ModelSpec | null, latentDim: number,
+  featureShape: readonly number[], loss: AutoDecoderLoss): ThreadsOptions {
+  const {threads = 1} = options;
+  if (!(Number.isInteger(threads) && threads >= 1)) {
+    throw new BadConfigError(`${fn}: threads must be a positive integer, got ${describe(threads)}`, {option: 'threads'});
+  }
+  if (threads === 1) return {};
+  const refuse = (why: string) => new BadConfigError(`${fn}: threads ${threads} ${why}; use threads: 1`, {option: 'threads'});
+  if (spec === null) throw refuse('needs a decoder given as \'mlp\' or a zoo spec: a factory or a tf.LayersModel cannot be rebuilt in a worker thread');
+  if (options.kinds && spec.kind in options.kinds) throw refuse(`cannot rebuild the decoder kind '${spec.kind}' of options.kinds in a worker thread`);
+  if (loss === 'negative-binomial') throw refuse('does not train the negative-binomial loss (its dispersions live in the calling thread)');
+  const module = replicaModulePath();
+  if (module === null) throw refuse('needs Node.js worker threads');
+  const backend = tf.getBackend() === 'tensorflow' ? 'node' : tf.getBackend();
+  return {threads, replica: {module, export: 'createAutoDecoderReplica', args: [backend, spec, latentDim, [...featureShape], loss]}};
 }
 
 /** Every option checked and every default filled in: the settings saved with the model. */

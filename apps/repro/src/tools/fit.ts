@@ -41,6 +41,7 @@ const FIT_KNOBS = {
   patience: {kind: 'integer', min: 1, help: 'with --validation: checks without improvement before stopping (default 3)'},
   ...CSV_KNOBS,
   seed: {kind: 'integer', min: 0, max: 2_147_483_647, help: 'seed of the split, the initial weights and rows, and the batches (default 0)'},
+  threads: {kind: 'integer', min: 1, help: 'threads that share each training batch: one fit on several cores (data parallel; not with --loss negative-binomial); at most the cores (default 1)'},
   backend: BACKEND_KNOB,
   overwrite: {kind: 'boolean', help: 'replace a model this command wrote in --out (other files there are never touched)'},
   help: {kind: 'boolean', help: 'print this help'},
@@ -53,6 +54,7 @@ const FIXED_DIM: Readonly<Record<string, number>> = {'cifar-1x1': 256, 'cifar-4x
 const FLAG_OF = {
   latentDim: '--dim', decoder: '--decoder', loss: '--loss', normalize: '--normalize', epochs: '--epochs', batchSize: '--batch-size',
   learningRate: '--learning-rate', weightDecay: '--weight-decay', rowOptimizer: '--row-learning-rate', validation: '--validation', seed: '--seed',
+  threads: '--threads',
 };
 
 /**
@@ -113,10 +115,12 @@ export const fitCommand: Command = {
           ...(flags.has('patience') ? {patience: get<number>('patience')} : {})}}
         : {}),
       seed: get<number>('seed') ?? 0,
+      ...(flags.has('threads') ? {threads: get<number>('threads')} : {}),
     };
     const source = flags.get('DATA') as string;
     const samples = 'rows' in data ? data.rows : data.shape[0];
-    log(`encoderless fit: ${source}, ${samples} samples; backend ${backend.name}; output ${out}`);
+    const threads = options.threads ?? 1;
+    log(`encoderless fit: ${source}, ${samples} samples; backend ${backend.name}${threads > 1 ? `, ${threads} threads` : ''}; output ${out}`);
     const progress = createProgress({total: epochs, label: 'fit'});
     const controller = new AbortController();
     const onInterrupt = () => {
@@ -157,7 +161,7 @@ export const fitCommand: Command = {
         await writeFileAtomic(join(dir, 'loss.svg'), renderLineChart(lossCurve(model)));
         await writeFileAtomic(join(dir, 'report.md'), `${formatFitReport(summary, `Auto-decoder fit of ${source}`)}\n` +
           '![representations, first two principal components](map.svg)\n\n![loss per epoch](loss.svg)\n');
-        await writeJsonAtomic(join(dir, 'fit.json'), {data: source, backend: backend.name, summary, settings: model.settings});
+        await writeJsonAtomic(join(dir, 'fit.json'), {data: source, backend: backend.name, threads, summary, settings: model.settings});
       });
       log(`done: ${summary.stopReason === 'aborted' ? 'stopped early (Ctrl-C); ' : ''}${out}: ${MODEL_FOLDER_FILES.join(', ')}`);
     } finally {

@@ -1,6 +1,6 @@
 import {spawnSync} from 'node:child_process';
 import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {availableParallelism, tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {isUserError} from '@encoderless/errors';
 import {createRandom} from '@encoderless/random';
@@ -90,6 +90,26 @@ describe('encoderless fit, represent, decode', () => {
     await expectUserError(['fit', train, '--out', foreign, '--overwrite', ...common], /files encoderless fit did not write \(notes\.txt\)/);
     expect(readdirSync(foreign)).toEqual(['notes.txt']);
     await expectUserError(['represent', model, fresh, '--out', join(dir, 'reps.csv')], /the file exists; nothing was changed/);
+  });
+
+  it('fit --threads 2 shares each batch between two threads: representations equal one thread\'s within float rounding', async () => {
+    if (availableParallelism() < 2) {
+      console.warn(`skipping fit --threads 2: ${availableParallelism()} core here, it needs 2`);
+      return;
+    }
+    const short = [...common.filter((a, i) => a !== '--epochs' && common[i - 1] !== '--epochs'), '--epochs', '8'];
+    const [one, two] = [join(dir, 'one-thread'), join(dir, 'two-threads')];
+    await run(['fit', train, '--out', one, ...short]);
+    const lines = await run(['fit', train, '--out', two, ...short, '--threads', '2']);
+    expect(lines[0]).toMatch(/backend cpu, 2 threads; output/);
+    expect(JSON.parse(readFileSync(join(two, 'fit.json'), 'utf8')).threads).toBe(2);
+    const [a, b] = [one, two].map((d) => numbers(readFileSync(join(d, 'representations.csv'), 'utf8')).rows.flat());
+    // Written with 7 significant digits; the two runs differ by float32 rounding (~1e-7 relative).
+    expect(Math.max(...a.map((v, i) => Math.abs(v - b[i])))).toBeLessThan(1e-4);
+    expect(Math.max(...a.map(Math.abs))).toBeGreaterThan(0.1);
+    await expectUserError(['fit', train, '--out', join(dir, 'many'), ...short, '--threads', '100000'],
+      /^--threads: trainDecoder: threads 100000 is more than the \d+ core\(s\) here/);
+    expect(existsSync(join(dir, 'many', 'model.json'))).toBe(false);
   });
 
   it('bad input names the flag, the file and the line', async () => {
