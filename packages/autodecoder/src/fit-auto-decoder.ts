@@ -65,7 +65,10 @@ export interface FitAutoDecoderOptions {
   /**
    * Threads that compute each training batch (Node.js; the latent package's data parallelism):
    * each thread builds its own copy of the decoder from its spec and computes a share of every
-   * batch, so one fit uses several cores. Results equal one thread's up to float rounding.
+   * batch, so one fit uses several cores. Results equal one thread's up to float rounding, except
+   * with batch norm (the CIFAR decoders): each thread normalises its share with its own
+   * statistics, and the running statistics kept are the calling thread's. On tfjs-node(-gpu) the
+   * workers run tfjs-node, on the CPU.
    * Needs a zoo decoder (`'mlp'` or a spec; a factory or LayersModel cannot be rebuilt in a
    * worker), a loss other than negative-binomial (its dispersions are a closure), and
    * @encoderless/backends installed (each worker selects the backend with it). Validation

@@ -161,6 +161,49 @@ describeThreads('trainDecoder / trainAutoencoder with threads (wasm)', () => {
     }
   });
 
+  it("after a worker fails mid-epoch, the caller's weights and Adam are those of the last finished step, together", async () => {
+    // 20 samples in batches of 8: steps of 8, 8, 4. The worker's 3rd forward pass (step 3, in the
+    // first epoch: no end-of-epoch sync yet) fails before any thread updates, so the caller must
+    // hold step 2's weights with step 2's moments: against one thread stopped after step 2.
+    const run = async (threads: number, options: {failOnCall?: number; abortAfter?: number}) => {
+      const decoder = fixture.createTinyDecoder(1);
+      const data = tinyData();
+      const table = createLatentTable({size: 20, dim: 3, seed: 2});
+      const adam = new Adam(decoder.variables, {learningRate: 0.01});
+      const controller = new AbortController();
+      let calls = 0;
+      const counted: Module = {...decoder, apply: (z, o) => {
+        if (++calls === options.abortAfter) controller.abort();
+        return decoder.apply(z, o);
+      }};
+      const outcome = await trainDecoder({decoder: counted, data, table, epochs: 2, batchSize: 8, seed: 3, weights: adam, threads,
+        replica: replica(options.failOnCall ? {failOnCall: options.failOnCall} : {}), signal: controller.signal})
+        .then(() => 'finished', (err: Error) => err.message);
+      const state = adam.getState();
+      const result = {outcome, step: state.step, m: state.moments.flatMap((x) => Array.from(x.m)), weights: values(decoder.variables)};
+      adam.dispose();
+      tf.dispose([data, ...decoder.variables]);
+      return result;
+    };
+    const failed = await run(2, {failOnCall: 3}), twoSteps = await run(1, {abortAfter: 2});
+    expect(failed.outcome).toMatch(/worker thread 1: tiny replica: call 3 fails on purpose/);
+    expect([failed.step, twoSteps.step]).toEqual([2, 2]);
+    expectArraysClose(failed.weights, twoSteps.weights, {atol: 1e-6, rtol: 0});
+    expectArraysClose(failed.m, twoSteps.m, {atol: 1e-6, rtol: 0});
+    expect(Math.max(...failed.m.map(Math.abs))).toBeGreaterThan(1e-4);
+  });
+
+  it('throws when the Adam given does not step exactly the trained variables, and stops its workers', async () => {
+    const decoder = fixture.createTinyDecoder(1);
+    const data = tinyData();
+    const table = createLatentTable({size: 20, dim: 3, seed: 2});
+    const adam = new Adam(decoder.variables.slice(1));
+    await expect(trainDecoder({decoder, data, table, epochs: 1, batchSize: 8, weights: adam, threads: 2, replica: replica()}))
+      .rejects.toThrow(/^trainDecoder: the optimizer steps variables of sizes \[36, 128\], the trained variables have \[108, 36, 128\]; pass an Adam made over exactly/);
+    adam.dispose();
+    tf.dispose([data, ...decoder.variables]);
+  });
+
   it('trainAutoencoder really uses the worker: its failure reaches the caller, named trainAutoencoder', async () => {
     // Equal results alone cannot tell two threads from one; a worker that fails on purpose can.
     const decoder = fixture.createTinyDecoder(1), encoder = fixture.createTinyEncoder(4);

@@ -3,7 +3,7 @@ import {MessageChannel, receiveMessageOnPort, Worker, type MessagePort} from 'no
 import * as tf from '@tensorflow/tfjs-core';
 import {errorFromMessage, type ErrorMessage} from '@encoderless/errors';
 import type {Adam} from './adam';
-import {BadDataError, InternalError} from './latent-errors';
+import {BadConfigError, BadDataError, InternalError} from './latent-errors';
 import type {DataParallelOptions, ParallelRun, ReplicaRecipe} from './threads-options';
 import type {Module} from './module';
 import {ShardStep, trainedVariables, type ShardAdam, type ShardSpec} from './shard-step';
@@ -44,8 +44,9 @@ function moduleValues(module: Module): ModuleValues {
 /**
  * One training run spread over threads (see `ThreadsOptions.threads` and `step-buffers.ts` for
  * the protocol): thread 0 is the caller's, which owns the latent table and computes the first
- * share of every batch; `threads − 1` worker threads compute the rest. Per step the threads
- * synchronise twice through Atomics on shared memory (no message per tensor).
+ * share of every batch; `threads − 1` worker threads compute the rest. Per step thread 0 signals
+ * the workers to start and all meet at one barrier, or two when weights are trained, through
+ * Atomics on shared memory (no message per tensor).
  */
 export class DataParallel implements ParallelRun {
   private parity = 0;
@@ -84,6 +85,13 @@ export class DataParallel implements ParallelRun {
     if (optimizer && variables.length > 0) {
       // The weights and the optimizer's moments move into shared memory for the run (see step-buffers.ts).
       const state = optimizer.getState();
+      // The moments are taken by position: the optimizer must step exactly these variables.
+      const sizes = state.moments.map((x) => x.m.length), expected = variables.map((v) => v.size);
+      if (sizes.join() !== expected.join()) {
+        throw new BadConfigError(
+          `${where}: the optimizer steps variables of sizes [${sizes.join(', ')}], the trained variables have [${expected.join(', ')}]; ` +
+          'pass an Adam made over exactly the variables this call trains, in their order', {option: 'weights'});
+      }
       let offset = 0;
       variables.forEach((v, i) => {
         buffers.weights.set(v.dataSync() as Float32Array, offset);
@@ -139,11 +147,14 @@ export class DataParallel implements ParallelRun {
     if (rows) b.rows.set(rows);
     b.signalGo();
     this.own.compute(parity);
-    if (!b.arriveAndWait()) throw this.failure();
+    // A failure seen here comes before any thread began this step's update: the shared weights
+    // and moments are still those of the last step, so the optimizer may still be synced.
+    if (!b.arriveAndWait()) throw this.failure(false);
     let loss = 0;
     for (let t = 0; t < threads; t++) loss += b.losses[t];
     const rowGrad = rows ? b.rowGrads.slice(0, rows.length) : null;
-    if (!this.own.finish(parity)) throw this.failure();
+    // Here some threads may have updated their share already: the shared state is torn.
+    if (!this.own.finish(parity)) throw this.failure(true);
     this.parity = 1 - parity;
     return {loss, rowGrad};
   }
@@ -151,7 +162,8 @@ export class DataParallel implements ParallelRun {
   /**
    * Copy the run's weight moments and step count back into the caller's Adam, so that its
    * `getState()` (a checkpoint) holds the run's state. The trainers call it after every epoch;
-   * `close` calls it too, unless a thread failed mid-step.
+   * `close` calls it too, unless a thread failed during a step's update (the shared state is then
+   * torn between two steps).
    */
   syncOptimizer(): void {
     if (!this.optimizer || this.failed) return;
@@ -169,15 +181,18 @@ export class DataParallel implements ParallelRun {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.syncOptimizer();
-    this.buffers.stop();
-    await Promise.all(this.workers.map((w) => w.terminate()));
-    this.errorPorts.forEach((p) => p.close());
+    try {
+      this.syncOptimizer();
+    } finally {
+      this.buffers.stop();
+      await Promise.all(this.workers.map((w) => w.terminate()));
+      this.errorPorts.forEach((p) => p.close());
+    }
   }
 
   /** The error of the worker that failed, with its class kept (read synchronously from its port). */
-  private failure(): Error {
-    this.failed = true;
+  private failure(torn: boolean): Error {
+    if (torn) this.failed = true;
     const thread = this.buffers.failedThread();
     const msg = thread > 0 ? receiveMessageOnPort(this.errorPorts[thread - 1]) : undefined;
     if (!msg) return new InternalError(`${this.where}: worker thread ${thread} stopped without reporting why (it exited)`);

@@ -110,7 +110,8 @@ async function runEpochsOf(workload: BenchWorkload, s: RunSettings): Promise<voi
 }
 
 /**
- * Untimed steps before the timed runs of each workload. A worker thread (threads > 1) starts
+ * Untimed steps before the timed runs of each workload (after the first epoch, which starts the
+ * workers; at most a quarter of the workload's budget). A worker thread (threads > 1) starts
  * with freshly compiled wasm that V8 optimises only once its functions have run a while: one
  * warm-up epoch of 6 batches left MNIST's 2-thread training ~10% slow (1,035–1,083 samples/s,
  * against 1,171–1,192 after 3 s of steps, measured back to back in one session).
@@ -145,25 +146,26 @@ async function measureModel(job: Extract<BenchJob, {kind: 'model'}>, report: (r:
     await runEpochsOf(workload, {decoder, encoder, data: warmData, batchSize, epochs: 1, threads: 1, replica,
       onEpoch: () => undefined, shouldStop: () => false});
     const perBatchMs = performance.now() - warmStart;
-    // Then one call: its first epochs warm up, untimed, until WARM_UP_MS have passed; each later
-    // epoch is one timed run of `batches` batches, as long as the next one fits the budget.
+    // Then one call: its first epoch (which starts the workers) and the epochs within the
+    // warm-up time after it are untimed; each later epoch is one timed run of `batches` batches,
+    // as long as the next one fits the budget. The warm-up takes at most a quarter of the budget.
+    const warmUpMs = Math.min(WARM_UP_MS, (end - performance.now()) / 4);
     const seconds: number[] = [];
-    let lastMs = perBatchMs * batches, warm = false;
-    const started = performance.now();
-    if (performance.now() + 2 * lastMs < end) {
+    let lastMs = perBatchMs * batches, warmUntil = Infinity;
+    if (performance.now() + warmUpMs + 2 * lastMs < end) {
       await runEpochsOf(workload, {
         decoder, encoder, data, batchSize, epochs: runs + MAX_WARM_UP_EPOCHS, threads, replica,
         onEpoch: (r) => {
           lastMs = 1000 * r.seconds;
-          if (warm) seconds.push(r.seconds);
-          else warm = performance.now() - started >= WARM_UP_MS;
+          if (r.epoch === 0) warmUntil = performance.now() + warmUpMs;
+          else if (performance.now() - 1000 * r.seconds >= warmUntil) seconds.push(r.seconds); // began warm
         },
         shouldStop: () => seconds.length >= runs || performance.now() + lastMs > end,
       });
     }
     if (seconds.length === 0) {
       report({type: 'workload', workload: {...base, status: 'timed out',
-        note: `one batch took ${(perBatchMs / 1000).toFixed(1)} s; a warm-up and a timed run of ${batches} would not fit the budget`}});
+        note: `one batch took ${(perBatchMs / 1000).toFixed(1)} s; a warm-up (${(WARM_UP_MS / 1000).toFixed(0)} s at most) and a timed run of ${batches} would not fit the budget`}});
       continue;
     }
     const speeds = seconds.map((sec) => n / sec);
