@@ -254,8 +254,8 @@ function spreadOver(fn: string, options: FitAutoDecoderOptions, spec: ModelSpec 
   if (loss === 'negative-binomial') throw refuse('does not train the negative-binomial loss (its dispersions live in the calling thread)');
   const module = replicaModulePath();
   if (module === null) throw refuse('needs Node.js worker threads');
-  const backend = tf.getBackend() === 'tensorflow' ? 'node' : tf.getBackend();
-  return {threads, replica: {module, export: 'createAutoDecoderReplica', args: [backend, spec, latentDim, [...featureShape], loss]}};
+  // tfjs's name of the backend: the replica, which has @encoderless/backends, turns it into ours.
+  return {threads, replica: {module, export: 'createAutoDecoderReplica', args: [tf.getBackend(), spec, latentDim, [...featureShape], loss]}};
 }
 
 /** Every option checked and every default filled in: the settings saved with the model. */

@@ -1,6 +1,7 @@
 export {
   useBackend,
   parseBackendChoice,
+  backendNameOf,
   isBackendInstalled,
   installedBackends,
   registerGradients,

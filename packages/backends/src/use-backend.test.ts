@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {useBackend, parseBackendChoice, installedBackends, isBackendInstalled} from './index';
+import {useBackend, parseBackendChoice, installedBackends, isBackendInstalled, backendNameOf} from './index';
 
 describe('parseBackendChoice', () => {
   it('takes the option first, then ENCODERLESS_BACKEND, then wasm', () => {
@@ -12,6 +12,18 @@ describe('parseBackendChoice', () => {
     expect(() => parseBackendChoice('gpu', {})).toThrow(/unknown backend 'gpu'; expected one of auto, wasm, cpu, node, node-gpu/);
     expect(() => parseBackendChoice(undefined, {ENCODERLESS_BACKEND: 'webgl'}))
       .toThrow(/unknown backend 'webgl' \(from ENCODERLESS_BACKEND\)/);
+  });
+});
+
+describe('backendNameOf', () => {
+  it('names the backend tfjs registered, as useBackend takes it; undefined for one it does not know', async () => {
+    for (const name of ['wasm', 'cpu'] as const) {
+      const info = await useBackend(name);
+      expect(backendNameOf(tf.getBackend())).toBe(name);
+      expect(backendNameOf(info.tfjsName)).toBe(name);
+    }
+    expect(backendNameOf('tensorflow')).toBe('node'); // tfjs-node and tfjs-node-gpu alike
+    expect(backendNameOf('webgl')).toBeUndefined();
   });
 });
 

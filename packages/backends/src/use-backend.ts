@@ -68,6 +68,20 @@ export function parseBackendChoice(
 }
 
 /**
+ * Our name of the backend tfjs registered as `tfjsName` (`tf.getBackend()`), or undefined for
+ * one encoderless does not know: what a worker thread passes to `useBackend` to run on the
+ * calling thread's backend. tfjs-node and tfjs-node-gpu both register 'tensorflow': 'node'.
+ *
+ * ```ts
+ * backendNameOf('tensorflow'); // 'node'
+ * backendNameOf('webgl');      // undefined
+ * ```
+ */
+export function backendNameOf(tfjsName: string): BackendName | undefined {
+  return BACKEND_NAMES.find((name) => PACKAGES[name].tfjsName === tfjsName);
+}
+
+/**
  * Whether the package behind a backend can be found from here (it is not loaded). In a browser
  * bundle: true for wasm (bundled), false for the others.
  */

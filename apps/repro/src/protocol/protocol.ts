@@ -1,5 +1,6 @@
 import {join} from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import {backendNameOf} from '@encoderless/backends';
 import {
   createLatentTable, encodeAll, FIT_DEFAULTS, fitRepresentations, reconstructionError, trainAutoencoder, trainDecoder,
   type EpochReport, type FitRepresentationsResult, type LatentTable, type Module, type ReconstructionLoss,
@@ -59,7 +60,7 @@ export function spreadOver(threads: number, decoder: Module, encoder?: Module): 
   if (!decoderSpec || (encoder && !encoderSpec)) return {};
   // The worker requires compiled JavaScript: from the TypeScript sources (under jest) the build.
   const module = __filename.endsWith('.ts') ? join(__dirname, '..', '..', 'dist', 'protocol', 'replica.js') : join(__dirname, 'replica.js');
-  const replica: ReplicaRecipe = {module, export: 'createReplica', args: [tf.getBackend() === 'tensorflow' ? 'node' : tf.getBackend(), decoderSpec, ...(encoderSpec ? [encoderSpec] : [])]};
+  const replica: ReplicaRecipe = {module, export: 'createReplica', args: [backendNameOf(tf.getBackend()) ?? tf.getBackend(), decoderSpec, ...(encoderSpec ? [encoderSpec] : [])]};
   return {threads, replica};
 }
 
