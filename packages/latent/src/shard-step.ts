@@ -162,7 +162,7 @@ export class ShardStep {
   finish(parity: number): boolean {
     if (this.variables.length === 0 || !this.adam) return true;
     const b = this.buffers;
-    this.buffers.sumGrads(parity, this.sum, this.range.from, this.range.to);
+    b.sumGrads(parity, this.sum, this.range.from, this.range.to);
     this.steps++;
     adamStepRange(this.slots, this.sum, this.range, this.steps, this.adam.options);
     if (!b.arriveAndWait()) return false;
