@@ -12,4 +12,5 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', {diagnostics: false}],
   },
   testTimeout: 60000,
+  moduleNameMapper: {'^webgpu$': '<rootDir>/../../tooling/webgpu-for-jest.cjs'},
 };

@@ -25,19 +25,25 @@ describe('useBackend in a browser bundle', () => {
     }
   });
 
-  it('counts only the bundled wasm backend as installed', () => {
-    expect(installedBackends()).toEqual(['wasm']);
-    expect(['wasm', 'cpu', 'node', 'node-gpu'].map((name) => isBackendInstalled(name as 'wasm'))).toEqual([true, false, false, false]);
+  it('counts only the bundled wasm and webgpu backends as installed', () => {
+    expect(installedBackends()).toEqual(['webgpu', 'wasm']);
+    expect(['wasm', 'webgpu', 'cpu', 'node', 'node-gpu'].map((name) => isBackendInstalled(name as 'wasm')))
+      .toEqual([true, true, false, false, false]);
+  });
+
+  it('webgpu where the page has no navigator.gpu: one line naming the browsers that have it', async () => {
+    await expect(useBackend('webgpu')).rejects.toThrow(
+      /^useBackend: backend 'webgpu' needs a browser with WebGPU \(navigator\.gpu\): Chrome and Edge 113\+, Safari 26, Firefox 141\+; choose wasm here$/);
   });
 
   it('refuses node and node-gpu, saying they run only in Node.js', async () => {
-    await expect(useBackend('node')).rejects.toThrow(/^useBackend: backend 'node' \(@tensorflow\/tfjs-node\) runs only in Node\.js; in a browser, choose wasm or cpu$/);
+    await expect(useBackend('node')).rejects.toThrow(/^useBackend: backend 'node' \(@tensorflow\/tfjs-node\) runs only in Node\.js; in a browser, choose wasm, webgpu or cpu$/);
     await expect(useBackend('node-gpu')).rejects.toThrow(/^useBackend: backend 'node-gpu' .* runs only in Node\.js/);
   });
 
   it('asks for the cpu module until the page has it, then switches to cpu', async () => {
     await expect(useBackend('cpu')).rejects.toThrow(
-      /^useBackend: backend 'cpu' is not in this browser bundle \(only wasm is, by default\); import it and pass it: useBackend\('cpu', \{module: await import\('@tensorflow\/tfjs-backend-cpu'\)\}\)$/);
+      /^useBackend: backend 'cpu' is not in this browser bundle \(only wasm and webgpu are, by default\); import it and pass it: useBackend\('cpu', \{module: await import\('@tensorflow\/tfjs-backend-cpu'\)\}\)$/);
     const cpu = await import('@tensorflow/tfjs-backend-cpu');
     expect((await useBackend('cpu', {module: cpu})).name).toBe('cpu');
     expect(tf.getBackend()).toBe('cpu');

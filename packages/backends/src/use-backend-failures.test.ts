@@ -35,7 +35,8 @@ describe('useBackend failures, end to end in a child process', () => {
   const run = (env: Record<string, string>) => {
     const r = spawnSync(process.execPath, ['-e', script], {
       cwd: join(__dirname, '..'), encoding: 'utf8', timeout: 60_000,
-      env: {...process.env, NODE_PATH: [fakes, join(__dirname, '..', 'node_modules')].join(':'), ...env},
+      // No Vulkan driver: webgpu finds no adapter, so auto's choice does not depend on this machine's GPU.
+      env: {...process.env, NODE_PATH: [fakes, join(__dirname, '..', 'node_modules')].join(':'), VK_ICD_FILENAMES: '/nonexistent/icd.json', ...env},
     });
     if (r.status !== 0) throw new Error(`child exited ${r.status}: ${r.stderr}`);
     return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, string>;
@@ -61,6 +62,50 @@ describe('useBackend failures, end to end in a child process', () => {
 
   it('an unknown ENCODERLESS_BACKEND is refused, naming the variable', () => {
     expect(run({ENCODERLESS_BACKEND: 'webgl'}).fromEnv)
-      .toBe("UnknownBackendError: useBackend: unknown backend 'webgl' (from ENCODERLESS_BACKEND); expected one of auto, wasm, cpu, node, node-gpu [tfjs on undefined]");
+      .toBe("UnknownBackendError: useBackend: unknown backend 'webgl' (from ENCODERLESS_BACKEND); expected one of auto, wasm, webgpu, cpu, node, node-gpu [tfjs on undefined]");
+  });
+});
+
+// webgpu's failures in Node, each in its own child process: the webgpu package missing (a preload
+// makes require fail to find it, as on a machine where it was never installed), and no adapter
+// (VK_ICD_FILENAMES names no driver). Each is one line naming what is missing.
+describe('useBackend webgpu failures, end to end in a child process', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'webgpu-missing-'));
+  const hide = join(dir, 'hide-webgpu.cjs');
+  writeFileSync(hide, `
+    const Module = require('node:module');
+    const resolve = Module._resolveFilename;
+    Module._resolveFilename = function (request, ...rest) {
+      if (request === 'webgpu' || request.startsWith('webgpu/')) {
+        const err = new Error("Cannot find module '" + request + "'");
+        err.code = 'MODULE_NOT_FOUND';
+        throw err;
+      }
+      return resolve.call(this, request, ...rest);
+    };`);
+  const script = `
+    const tf = require('@tensorflow/tfjs-core');
+    const {useBackend, isBackendInstalled} = require(${JSON.stringify(join(__dirname, '..', 'dist', 'index.js'))});
+    useBackend('webgpu').then((info) => console.log(JSON.stringify({ok: info.name, installed: isBackendInstalled('webgpu')})),
+      (e) => console.log(JSON.stringify({error: e.name + ': ' + e.message, installed: isBackendInstalled('webgpu'), on: tf.getBackend() ?? null})));`;
+  const run = (args: string[], env: Record<string, string>) => {
+    const r = spawnSync(process.execPath, [...args, '-e', script], {
+      cwd: join(__dirname, '..'), encoding: 'utf8', timeout: 60_000, env: {...process.env, ...env},
+    });
+    if (r.status !== 0) throw new Error(`child exited ${r.status}: ${r.stderr}`);
+    return JSON.parse(r.stdout.trim().split('\n').pop()!) as {error?: string; installed: boolean; on: string | null};
+  };
+
+  it('without the webgpu package: not installed, and the error says what to install', () => {
+    const out = run(['-r', hide], {});
+    expect(out.installed).toBe(false);
+    expect(out.error).toBe("MissingBackendError: useBackend: backend 'webgpu' needs the package webgpu (Dawn's WebGPU " +
+      'for Node; its binaries ship in the npm package), which is not installed; run `npm i webgpu@^0.6.2`, or choose another backend');
+  });
+
+  it('without a Vulkan driver: no adapter, in one line naming the loader or the driver', () => {
+    const out = run([], {VK_ICD_FILENAMES: '/nonexistent/icd.json'});
+    expect(out.installed).toBe(true);
+    expect(out.error).toMatch(/^MissingBackendError: useBackend: backend 'webgpu' found no GPU adapter: (the Vulkan loader libvulkan\.so\.1 is not installed \(Debian\/Ubuntu: apt-get install libvulkan1\)|Vulkan has no driver for a GPU here: install your GPU's Vulkan driver)[^\n]*$/);
   });
 });

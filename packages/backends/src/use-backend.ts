@@ -2,17 +2,21 @@ import * as tf from '@tensorflow/tfjs-core';
 import type {setWasmPaths} from '@tensorflow/tfjs-backend-wasm';
 import {BadConfigError, describe} from '@encoderless/errors';
 import {MissingBackendError, UnknownBackendError} from './backend-errors';
-import {environment, isPackageAvailable, loadGradients, loadPackage, platform} from './backend-packages';
+import {environment, isPackageAvailable, loadGpu, loadGradients, loadPackage, platform} from './backend-packages';
+import {startWebGpu, type GpuAdapterInfo} from './start-webgpu';
 import {registerWasmKernels} from './wasm-kernels';
 
 /** The backends encoderless knows, by the name users type. */
-export const BACKEND_NAMES = ['wasm', 'cpu', 'node', 'node-gpu'] as const;
+export const BACKEND_NAMES = ['wasm', 'webgpu', 'cpu', 'node', 'node-gpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 /** A backend name, or `auto` for the fastest one installed. */
 export type BackendChoice = BackendName | 'auto';
 
-/** The fastest first: what `auto` tries, in order. */
-const AUTO_ORDER: readonly BackendName[] = ['node-gpu', 'node', 'wasm', 'cpu'];
+/**
+ * The fastest first: what `auto` tries, in order. `auto` takes webgpu only on a hardware
+ * adapter: a software one (lavapipe, SwiftShader) is slower than wasm.
+ */
+const AUTO_ORDER: readonly BackendName[] = ['node-gpu', 'node', 'webgpu', 'wasm', 'cpu'];
 
 /** The environment variable that picks the backend when no name is given. */
 export const BACKEND_ENV_VAR = 'ENCODERLESS_BACKEND';
@@ -22,10 +26,13 @@ interface BackendPackage {
   readonly packageName: string;
   /** The name tfjs registers it under. */
   readonly tfjsName: string;
+  /** In Node, a package it needs beside its own: webgpu's GPU (Dawn's binding). */
+  readonly nodeNeeds?: string;
 }
 
 const PACKAGES: Record<BackendName, BackendPackage> = {
   wasm: {packageName: '@tensorflow/tfjs-backend-wasm', tfjsName: 'wasm'},
+  webgpu: {packageName: '@tensorflow/tfjs-backend-webgpu', tfjsName: 'webgpu', nodeNeeds: 'webgpu'},
   cpu: {packageName: '@tensorflow/tfjs-backend-cpu', tfjsName: 'cpu'},
   node: {packageName: '@tensorflow/tfjs-node', tfjsName: 'tensorflow'},
   'node-gpu': {packageName: '@tensorflow/tfjs-node-gpu', tfjsName: 'tensorflow'},
@@ -41,6 +48,8 @@ export interface BackendInfo {
   readonly packageName: string;
   /** wasm only: whether the SIMD build runs. */
   readonly simd?: boolean;
+  /** webgpu only: the GPU it runs on. */
+  readonly adapter?: GpuAdapterInfo;
 }
 
 /**
@@ -82,11 +91,12 @@ export function backendNameOf(tfjsName: string): BackendName | undefined {
 }
 
 /**
- * Whether the package behind a backend can be found from here (it is not loaded). In a browser
- * bundle: true for wasm (bundled), false for the others.
+ * Whether the packages behind a backend can be found from here (nothing is loaded, and whether a
+ * GPU is there is not asked). In a browser bundle: true for the backends it bundles.
  */
 export function isBackendInstalled(name: BackendName): boolean {
-  return isPackageAvailable(PACKAGES[name].packageName);
+  const {packageName, nodeNeeds} = PACKAGES[name];
+  return isPackageAvailable(packageName) && (platform === 'browser' || nodeNeeds === undefined || isPackageAvailable(nodeNeeds));
 }
 
 /** The backends whose packages are installed, fastest first. */
@@ -112,17 +122,19 @@ export async function registerGradients(): Promise<void> {
  * an import of its package, which registers it) — resolves to undefined then.
  */
 async function loadBackendPackage(name: BackendName): Promise<object | undefined> {
-  const {packageName, tfjsName} = PACKAGES[name];
+  const {packageName, tfjsName, nodeNeeds} = PACKAGES[name];
   if (!isBackendInstalled(name)) {
     if (platform === 'browser') {
       if (tf.findBackendFactory(tfjsName) != null) return undefined; // null when absent
       throw new MissingBackendError(name === 'cpu'
-        ? "useBackend: backend 'cpu' is not in this browser bundle (only wasm is, by default); import it and pass " +
-          "it: useBackend('cpu', {module: await import('@tensorflow/tfjs-backend-cpu')})"
-        : `useBackend: backend '${name}' (${packageName}) runs only in Node.js; in a browser, choose wasm or cpu`);
+        ? "useBackend: backend 'cpu' is not in this browser bundle (only wasm and webgpu are, by default); import it and " +
+          "pass it: useBackend('cpu', {module: await import('@tensorflow/tfjs-backend-cpu')})"
+        : `useBackend: backend '${name}' (${packageName}) runs only in Node.js; in a browser, choose wasm, webgpu or cpu`);
     }
+    if (nodeNeeds !== undefined && isPackageAvailable(packageName)) await loadGpu(); // throws, naming nodeNeeds
     const why = name === 'node' || name === 'node-gpu'
-      ? ' (its install downloads native TensorFlow binaries, so it needs network access; the wasm backend needs none)'
+      ? ' (its install downloads native TensorFlow binaries, which fails offline and, for tfjs 4.x, online too: ' +
+        'the download answers 403; webgpu is the GPU backend that installs from npm alone)'
       : '';
     throw new MissingBackendError(
       `useBackend: backend '${name}' needs the package ${packageName}, which is not installed; ` +
@@ -146,8 +158,8 @@ export interface UseBackendOptions {
   /**
    * The backend's package, imported by you (`await import('@tensorflow/tfjs-backend-cpu')`):
    * then `useBackend` loads nothing itself. Default: `useBackend` loads it (`require` in Node;
-   * in a browser bundle only wasm, through a dynamic import the bundler resolves, so that a page
-   * carries no backend it does not use).
+   * in a browser bundle wasm or webgpu, through a dynamic import the bundler resolves, so that a
+   * page carries no backend it does not use).
    */
   readonly module?: object;
   /**
@@ -165,11 +177,17 @@ export interface UseBackendOptions {
  * Switch TensorFlow.js to a backend and make it train: loads the backend's package, registers
  * the gradient functions, and on wasm the kernels it lacks (Conv2DBackpropFilter,
  * UnsortedSegmentSum) and faster ones for those too slow to train with (`registerWasmKernels`).
- * Nothing happens on import; call this once before building models.
+ * On webgpu it starts the GPU (`navigator.gpu` in a page; in Node Dawn's binding, the optional
+ * package `webgpu`), names its adapter in `info.adapter`, and registers our corrections of its
+ * kernels (`registerWebGpuKernels`). Nothing happens on import; call this once before building
+ * models.
  *
- * Default: `ENCODERLESS_BACKEND`, else `wasm`. `auto` picks the fastest installed
- * (node-gpu, node, wasm, cpu). In a browser: wasm, with `wasmPaths` (where the page serves the
- * `.wasm` files); cpu if the page imports it and passes it as `module`.
+ * Default: `ENCODERLESS_BACKEND`, else `wasm`. `auto` picks the fastest that works here
+ * (node-gpu, node, webgpu on a hardware GPU, wasm, cpu). In a browser: wasm, with `wasmPaths`
+ * (where the page serves the `.wasm` files), or webgpu; cpu if the page imports it and passes it
+ * as `module`.
+ *
+ * webgpu reads tensors only asynchronously (`await t.data()`): `dataSync` throws in Node.
  *
  * ```ts
  * const info = await useBackend('wasm');
@@ -183,7 +201,7 @@ export async function useBackend(choice?: string, options: UseBackendOptions = {
   let lastError: Error | undefined;
   for (const name of candidates) {
     try {
-      return await switchTo(name, options);
+      return await switchTo(name, options, parsed === 'auto');
     } catch (err) {
       if (parsed !== 'auto') throw err;
       lastError = err as Error;
@@ -207,7 +225,7 @@ function silenceCpuBanner(): void {
   }
 }
 
-async function switchTo(name: BackendName, options: UseBackendOptions): Promise<BackendInfo> {
+async function switchTo(name: BackendName, options: UseBackendOptions, auto: boolean): Promise<BackendInfo> {
   const pkg = PACKAGES[name];
   const module = options.module ?? await loadBackendPackage(name);
   await registerGradients();
@@ -215,6 +233,7 @@ async function switchTo(name: BackendName, options: UseBackendOptions): Promise<
     if (options.wasmPaths !== undefined) setPaths(module ?? {}, options.wasmPaths);
     registerWasmKernels();
   }
+  const adapter = name === 'webgpu' ? await startWebGpu(module ?? {}, {hardwareOnly: auto}) : undefined;
   const previous = tf.getBackend();
   const ok = await tf.setBackend(pkg.tfjsName);
   if (!ok) {
@@ -228,6 +247,7 @@ async function switchTo(name: BackendName, options: UseBackendOptions): Promise<
   silenceCpuBanner();
   const info: BackendInfo = {name, tfjsName: pkg.tfjsName, packageName: pkg.packageName};
   if (name === 'wasm') return {...info, simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT')};
+  if (adapter !== undefined) return {...info, adapter};
   return info;
 }
 

@@ -6,5 +6,6 @@ export {
   describeEachBackend,
   testBackendNames,
   makeSeededTensor,
+  webGpuAbsentReason,
 } from './test-utils';
 export type {CloseOptions, SeededTensorOptions, TestBackends} from './test-utils';

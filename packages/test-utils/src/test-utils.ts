@@ -1,3 +1,5 @@
+import {spawnSync} from 'node:child_process';
+import {join} from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Tolerances for `expectArraysClose`: |a - e| <= atol + rtol·|e|, entry by entry. */
@@ -140,6 +142,23 @@ export function testBackendNames(defaults: readonly string[] = ['wasm', 'cpu']):
   return env ? env.split(',').map((s) => s.trim()).filter(Boolean) : [...defaults];
 }
 
+/**
+ * Why the webgpu backend cannot run on this machine (no `webgpu` package, no Vulkan loader or
+ * driver), or undefined when a GPU adapter is there, software ones included. Asked once per
+ * process, of a child process (tooling/probe-webgpu.cjs), so that it is known before any test is
+ * defined.
+ */
+export function webGpuAbsentReason(): string | undefined {
+  const key = 'ENCODERLESS_WEBGPU_PROBE';
+  if (process.env[key] === undefined) {
+    const probe = spawnSync(process.execPath, [join(__dirname, '..', '..', '..', 'tooling', 'probe-webgpu.cjs')],
+      {encoding: 'utf8', timeout: 60_000});
+    const line = probe.stdout?.trim().split('\n').pop() ?? '';
+    process.env[key] = line.startsWith('{') ? line : JSON.stringify({absent: `the probe failed (exit ${probe.status}): ${probe.stderr}`});
+  }
+  return (JSON.parse(process.env[key]!) as {absent?: string}).absent;
+}
+
 /** What `describeEachBackend` needs of `@encoderless/backends` (pass `{useBackend, isBackendInstalled}`). */
 export interface TestBackends {
   /** Switches tfjs to the backend; resolves to what it switched to. */
@@ -152,7 +171,8 @@ export interface TestBackends {
  * Write a numerical suite once and run it on every backend present.
  *
  * - A backend whose package is not installed is skipped: its tests are reported as skipped and
- *   the reason is printed, never silently.
+ *   the reason is printed, never silently. So is webgpu where no GPU adapter can be had (see
+ *   `webGpuAbsentReason`).
  * - A backend that is installed but does not work (its package fails to load, tfjs refuses to
  *   initialise it, or `useBackend` resolves without switching) FAILS every test of its block:
  *   a broken backend must not pass a suite it never ran.
@@ -173,9 +193,10 @@ export function describeEachBackend(backends: TestBackends, names: readonly stri
     } catch {
       installed = true;
     }
-    if (!installed) {
-      console.warn(`describeEachBackend: skipping backend ${name}: its package is not installed`);
-      describe.skip(`backend ${name} (skipped: its package is not installed)`, () => body(name));
+    const absent = !installed ? 'its package is not installed' : name === 'webgpu' ? webGpuAbsentReason() : undefined;
+    if (absent !== undefined) {
+      console.warn(`describeEachBackend: skipping backend ${name}: ${absent}`);
+      describe.skip(`backend ${name} (skipped: ${absent})`, () => body(name));
       continue;
     }
     describe(`backend ${name}`, () => {

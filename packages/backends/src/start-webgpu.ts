@@ -1,0 +1,110 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {MissingBackendError} from './backend-errors';
+import {explainNoAdapter, loadGpu, type GpuLike} from './backend-packages';
+import {registerWebGpuKernels} from './webgpu-kernels';
+
+/** The GPU a WebGPU backend runs on, as its adapter describes itself. */
+export interface GpuAdapterInfo {
+  /** e.g. 'nvidia', 'amd', 'intel', 'apple', 'mesa'. Empty when the browser withholds it. */
+  readonly vendor: string;
+  /** e.g. 'hopper', 'rdna-3', 'gen-12lp'; 'software' for a CPU-emulated GPU. */
+  readonly architecture: string;
+  /** The device, e.g. 'llvmpipe-llvm-15-0-6-256-bits-'. */
+  readonly device: string;
+  /** The driver's own words, e.g. 'llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)', 'NVIDIA: 550.54.15'. */
+  readonly description: string;
+  /** A software rasteriser (lavapipe/llvmpipe, SwiftShader, WARP): correct, and slower than wasm. */
+  readonly software: boolean;
+}
+
+/** Options for `startWebGpu`. */
+export interface StartWebGpuOptions {
+  /** Refuse a software adapter (what `auto` does: wasm is faster than a CPU-emulated GPU). */
+  readonly hardwareOnly?: boolean;
+}
+
+/** tfjs-backend-webgpu's exports that starting it needs. */
+interface WebGpuModule {
+  readonly WebGPUBackend: new (device: unknown, adapterInfo?: unknown) => tf.KernelBackend;
+}
+
+interface AdapterLike {
+  readonly info?: Record<string, unknown>;
+  readonly features: {has(name: string): boolean};
+  readonly limits: Record<string, number>;
+  requestDevice(descriptor: object): Promise<unknown>;
+}
+
+/** Where a started backend keeps the description of its adapter. */
+const ADAPTER = Symbol.for('@encoderless/backends: webgpu adapter');
+
+/** One line naming the adapter: `nvidia hopper (NVIDIA: 550.54.15)`. */
+export function describeAdapter(info: GpuAdapterInfo): string {
+  const name = [info.vendor, info.architecture].filter(Boolean).join(' ') || info.device || 'unknown GPU';
+  return info.description ? `${name} (${info.description})` : name;
+}
+
+function adapterInfo(info: Record<string, unknown> | undefined): GpuAdapterInfo {
+  const text = (key: string) => (typeof info?.[key] === 'string' ? info[key] as string : '');
+  const [vendor, architecture, device, description] = ['vendor', 'architecture', 'device', 'description'].map(text);
+  const software = info?.isFallbackAdapter === true || architecture === 'software' ||
+    /llvmpipe|lavapipe|swiftshader|microsoft basic render/i.test(`${device} ${description}`);
+  return {vendor, architecture, device, description, software};
+}
+
+/** The limits tfjs's own factory asks for: the adapter's, so that big tensors fit one binding. */
+const REQUIRED_LIMITS = [
+  'maxComputeWorkgroupStorageSize', 'maxComputeWorkgroupsPerDimension', 'maxStorageBufferBindingSize', 'maxBufferSize',
+  'maxComputeWorkgroupSizeX', 'maxComputeInvocationsPerWorkgroup',
+];
+
+/** The started WebGPU backend's adapter, if tfjs holds a started one; undefined if not. */
+function startedAdapter(): GpuAdapterInfo | undefined {
+  const registry = (tf.engine() as unknown as {registry: Record<string, unknown>}).registry;
+  const backend = registry.webgpu as {[ADAPTER]?: GpuAdapterInfo; adapterInfo?: Record<string, unknown>} | undefined;
+  if (backend === undefined) return undefined;
+  return backend[ADAPTER] ?? adapterInfo(backend.adapterInfo);
+}
+
+/**
+ * Start tfjs's WebGPU backend on the best adapter of this machine and register it as 'webgpu'
+ * (it is not switched to: `useBackend` does that). In Node the GPU comes from Dawn's binding,
+ * the `webgpu` package; in a page, from `navigator.gpu`. Our kernel corrections are registered
+ * (`registerWebGpuKernels`). A second call returns the adapter of the backend already started.
+ * Throws `MissingBackendError`, in one line, naming what is missing: the package, the Vulkan
+ * loader, or any adapter at all.
+ */
+export async function startWebGpu(module: object, options: StartWebGpuOptions = {}): Promise<GpuAdapterInfo> {
+  const started = startedAdapter();
+  if (started !== undefined) return refuseSoftware(started, options);
+  const {WebGPUBackend} = module as Partial<WebGpuModule>;
+  if (typeof WebGPUBackend !== 'function') {
+    throw new MissingBackendError('useBackend: the module given for webgpu has no WebGPUBackend; pass @tensorflow/tfjs-backend-webgpu');
+  }
+  const gpu: GpuLike = await loadGpu();
+  const adapter = await gpu.requestAdapter({powerPreference: 'high-performance'}) as AdapterLike | null;
+  if (adapter === null) throw new MissingBackendError(`useBackend: backend 'webgpu' found no GPU adapter: ${explainNoAdapter()}`);
+  const info = refuseSoftware(adapterInfo(adapter.info), options);
+  const requiredLimits = Object.fromEntries(REQUIRED_LIMITS.filter((k) => k in adapter.limits).map((k) => [k, adapter.limits[k]]));
+  const requiredFeatures = ['timestamp-query'].filter((f) => adapter.features.has(f));
+  const device = await adapter.requestDevice({requiredFeatures, requiredLimits});
+  // tfjs's package registers a factory of its own when it is imported where navigator.gpu
+  // exists; ours replaces it (it asks for an adapter again and keeps no description of it).
+  if (tf.findBackendFactory('webgpu') != null) tf.removeBackend('webgpu');
+  tf.registerBackend('webgpu', () => {
+    const backend = new WebGPUBackend(device, adapter.info) as tf.KernelBackend & {[ADAPTER]?: GpuAdapterInfo};
+    backend[ADAPTER] = info;
+    return backend;
+  }, 3);
+  registerWebGpuKernels();
+  return info;
+}
+
+function refuseSoftware(info: GpuAdapterInfo, options: StartWebGpuOptions): GpuAdapterInfo {
+  if (options.hardwareOnly && info.software) {
+    throw new MissingBackendError(
+      `useBackend: backend 'webgpu' has only a software adapter, ${describeAdapter(info)}, which is slower than wasm; ` +
+      "choose 'webgpu' by name to use it anyway");
+  }
+  return info;
+}
