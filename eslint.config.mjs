@@ -59,6 +59,22 @@ function relativeValueImports(file) {
 const browserMessage = 'This file is part of a browser-safe main entry (src/index.ts); Node-only code goes behind ' +
   "the package's '/node' entry (src/node.ts), or into a <name>.ts / <name>.browser.ts twin mapped in package.json's \"browser\" field.";
 
+/**
+ * No synchronous tensor reads where training, inference, transform, the bench or the experiments
+ * run: the webgpu backend has none in Node (`dataSync` throws there), and in a page one stalls
+ * the GPU. Read with `await t.data()` (or latent's `readTensors`, one read for several).
+ */
+const asyncReads = {
+  files: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts'],
+  ignores: ['**/*.test.ts', 'packages/test-utils/**'],
+  rules: {
+    'no-restricted-syntax': ['error', {
+      selector: "CallExpression[callee.property.name=/^(dataSync|arraySync|bufferSync)$/]",
+      message: 'Read tensors asynchronously (await t.data(), or readTensors for several at once): webgpu has no synchronous read in Node, and one stalls the GPU in a page.',
+    }],
+  },
+};
+
 export default tseslint.config(
   {ignores: ['**/dist/**', '**/node_modules/**', '**/*.js', '**/*.mjs']},
   js.configs.recommended,
@@ -69,6 +85,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {patterns: [deepImport]}],
     },
   },
+  asyncReads,
   {
     files: browserReachable(),
     rules: {

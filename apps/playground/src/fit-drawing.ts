@@ -49,8 +49,8 @@ export async function fitDrawing(model: AutoDecoder, digit: Float32Array, option
   const maxSteps = model.settings.transform.maxSteps;
   const started = performance.now();
   let lastFrame = started, framing = 0;
-  const frame = (step: number, row: readonly number[], loss: number): FitFrame => ({
-    step, maxSteps, row, loss, reconstruction: model.decode([row])[0],
+  const frame = async (step: number, row: readonly number[], loss: number): Promise<FitFrame> => ({
+    step, maxSteps, row, loss, reconstruction: (await model.decode([row]))[0],
     seconds: (performance.now() - started) / 1000, computeSeconds: (performance.now() - started - framing) / 1000,
   });
   let steps = 0;
@@ -60,12 +60,12 @@ export async function fitDrawing(model: AutoDecoder, digit: Float32Array, option
       steps = p.step;
       if (!onFrame || performance.now() - lastFrame < frameMs) return;
       const t = performance.now();
-      await onFrame(frame(p.step, p.representations()[0], p.loss));
+      await onFrame(await frame(p.step, p.representations()[0], p.loss));
       lastFrame = performance.now();
       framing += lastFrame - t;
     },
   });
-  const last = frame(steps, representations[0], loss);
+  const last = await frame(steps, representations[0], loss);
   await onFrame?.(last);
   return last;
 }

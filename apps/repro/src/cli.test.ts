@@ -222,7 +222,7 @@ describe('the backend from the environment, and errors from worker threads', () 
 
   it('an unknown ENCODERLESS_BACKEND: exit 2, one line naming the variable', () => {
     expectOneLine(cli(tiny(join(fresh(), 'run')), {env: {ENCODERLESS_BACKEND: 'webgl'}}),
-      /ENCODERLESS_BACKEND=webgl: unknown backend; expected one of auto, wasm, cpu, node, node-gpu/);
+      /ENCODERLESS_BACKEND=webgl: unknown backend; expected one of auto, wasm, webgpu, cpu, node, node-gpu/);
   });
 
   it('a user error thrown inside a worker thread keeps its class through the job pool: exit 2, one line', () => {

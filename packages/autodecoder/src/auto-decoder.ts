@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {BadConfigError, BadDataError} from '@encoderless/errors';
 import {negativeBinomialLoss, type Module, type ReconstructionLoss, type RowOptimizerConfig} from '@encoderless/latent';
 import {decoderLoad} from '@encoderless/load';
-import {sizeOf, toRows, toSamples, type DataInput} from './data-input';
+import {samplesFrom, sizeOf, toRows, toSamples, type DataInput} from './data-input';
 import {fitRows, resolveTransformSettings, type TransformOptions, type TransformSettings} from './fit-rows';
 import {denormalize, normalize, type Normalization, type NormalizationKind} from './normalization';
 import type {ResolvedDecoder} from './resolve-decoder';
@@ -191,7 +191,7 @@ export class AutoDecoder {
     const fn = 'AutoDecoder.transform';
     this.checkAlive(fn);
     const settings = resolveTransformSettings(fn, options, this.settings.transform);
-    const samples = this.checkSamples(fn, data);
+    const samples = await this.checkSamples(fn, data);
     const x = tf.tensor(normalize(fn, this.normalization, samples.data, sizeOf(this.featureShape)), [samples.count, ...this.featureShape]);
     try {
       const fitted = await fitRows(this.frozenModule(), x, this.latentDim, this.loss(), settings, this.trainingRows(), options?.onProgress);
@@ -210,13 +210,13 @@ export class AutoDecoder {
    * row per sample: [samples][features] (row-major within a sample for images).
    *
    * ```ts
-   * const recon = model.decode(model.representations.slice(0, 5));
+   * const recon = await model.decode(model.representations.slice(0, 5));
    * ```
    */
-  decode(representations: readonly (readonly number[])[] | tf.Tensor2D): number[][] {
+  async decode(representations: readonly (readonly number[])[] | tf.Tensor2D): Promise<number[][]> {
     const out = this.decodeTensor(representations);
     try {
-      return toRows(out.dataSync(), out.shape[0], sizeOf(this.featureShape));
+      return toRows(await out.data(), out.shape[0], sizeOf(this.featureShape));
     } finally {
       out.dispose();
     }
@@ -226,18 +226,21 @@ export class AutoDecoder {
   decodeTensor(representations: readonly (readonly number[])[] | tf.Tensor2D): tf.Tensor {
     const fn = 'AutoDecoder.decode';
     this.checkAlive(fn);
-    const z = representations instanceof tf.Tensor ? representations : toSamples(fn, 'representations', representations as number[][]);
+    const z = representations instanceof tf.Tensor ? representations : samplesFrom(fn, 'representations', representations as number[][]);
     const count = z instanceof tf.Tensor ? z.shape[0] : z.count;
     const width = z instanceof tf.Tensor ? z.shape.slice(1) : z.featureShape;
     if (width.length !== 1 || width[0] !== this.latentDim) {
       throw new BadDataError(`${fn}: representations must be [samples, ${this.latentDim}], got [${count}, ${width}]`, {option: 'representations'});
     }
-    const values = z instanceof tf.Tensor ? Float32Array.from(z.dataSync() as ArrayLike<number>) : z.data;
+    if (z instanceof tf.Tensor && z.isDisposed) throw new BadDataError(`${fn}: representations is a disposed tensor`, {option: 'representations'});
+    // A tensor stays where it is (on a GPU: no read back); rows are uploaded 256 at a time.
+    const batch = (b: number, e: number): tf.Tensor2D => z instanceof tf.Tensor
+      ? tf.cast(tf.slice(z, [b, 0], [e - b, this.latentDim]), 'float32')
+      : tf.tensor2d(z.data.subarray(b * this.latentDim, e * this.latentDim), [e - b, this.latentDim]);
     const parts: tf.Tensor[] = [];
     for (let b = 0; b < count; b += 256) {
       const e = Math.min(b + 256, count);
-      parts.push(tf.tidy(() => denormalize(this.normalization,
-        this.decoder.module.apply(tf.tensor2d(values.subarray(b * this.latentDim, e * this.latentDim), [e - b, this.latentDim]), {training: false}))));
+      parts.push(tf.tidy(() => denormalize(this.normalization, this.decoder.module.apply(batch(b, e), {training: false}))));
     }
     if (parts.length === 1) return parts[0];
     const all = tf.concat(parts, 0);
@@ -294,8 +297,8 @@ export class AutoDecoder {
     return {apply: (z, options) => this.decoder.module.apply(z, options), variables: []};
   }
 
-  private checkSamples(fn: string, data: DataInput) {
-    const samples = toSamples(fn, 'data', data);
+  private async checkSamples(fn: string, data: DataInput) {
+    const samples = await toSamples(fn, 'data', data);
     const same = samples.featureShape.length === this.featureShape.length && samples.featureShape.every((d, i) => d === this.featureShape[i]);
     if (!same) {
       throw new BadDataError(`${fn}: data has samples of shape [${samples.featureShape}], the model was fitted on [${this.featureShape}]`,

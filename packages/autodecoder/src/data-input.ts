@@ -41,13 +41,22 @@ export function sizeOf(shape: readonly number[]): number {
  * samples, a ragged `number[][]`, a shape that does not match the values, NaN or ±Infinity
  * (named by sample and feature). `fn` and `name` name the caller and argument in messages.
  */
-export function toSamples(fn: string, name: string, input: DataInput): Samples {
+export async function toSamples(fn: string, name: string, input: DataInput): Promise<Samples> {
+  const read = input instanceof tf.Tensor && !input.isDisposed ? Float32Array.from(await input.data() as ArrayLike<number>) : undefined;
+  return samplesFrom(fn, name, input, read);
+}
+
+/**
+ * `toSamples` without reading a backend: for input that holds its values in JavaScript, or a
+ * tensor whose values `tensorValues` holds (read asynchronously by the caller).
+ */
+export function samplesFrom(fn: string, name: string, input: DataInput, tensorValues?: Float32Array): Samples {
   const where = `${fn}: ${name}`;
   let samples: Samples;
   if (input instanceof tf.Tensor) {
-    if (input.isDisposed) throw new BadDataError(`${where} is a disposed tensor`, {option: name});
+    if (input.isDisposed || tensorValues === undefined) throw new BadDataError(`${where} is a disposed tensor`, {option: name});
     if (input.rank < 2) throw new BadDataError(`${where} must have shape [samples, …features], got [${input.shape}]`, {option: name});
-    samples = {data: Float32Array.from(input.dataSync() as ArrayLike<number>), count: input.shape[0], featureShape: input.shape.slice(1)};
+    samples = {data: tensorValues, count: input.shape[0], featureShape: input.shape.slice(1)};
   } else if (Array.isArray(input)) {
     samples = fromRows(where, name, input as readonly (readonly number[])[]);
   } else if (typeof input === 'object' && input !== null && 'data' in input) {

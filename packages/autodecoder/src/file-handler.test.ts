@@ -118,7 +118,7 @@ describe('fileHandler and a fresh process (wasm)', () => {
       expect(json.weightsManifest[0].paths).toEqual(['./weights.bin']);
       expect(json.modelTopology.format).toBe('encoderless-autodecoder');
       const again = await loadAutoDecoder(fileHandler(join(dir, 'a', 'model.json')));
-      expect(again.decode(model.representations)).toEqual(model.decode(model.representations));
+      expect(await again.decode(model.representations)).toEqual(await model.decode(model.representations));
       again.dispose();
     });
 

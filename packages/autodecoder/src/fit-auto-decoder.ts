@@ -130,7 +130,7 @@ const optionKeys = ['latentDim', 'decoder', 'loss', 'normalize', 'epochs', 'batc
 export async function fitAutoDecoder(data: DataInput, options: FitAutoDecoderOptions): Promise<AutoDecoder> {
   const fn = 'fitAutoDecoder';
   const settings = resolveSettings(fn, options);
-  const samples = toSamples(fn, 'data', data);
+  const samples = await toSamples(fn, 'data', data);
   const size = sizeOf(samples.featureShape);
   const {latentDim: m, loss, seed} = settings;
   const rng = createRandom(seed);

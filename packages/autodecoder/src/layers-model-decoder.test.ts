@@ -32,7 +32,7 @@ describe('a tf.LayersModel as the decoder (wasm)', () => {
     const fresh = layersDecoder();
     expect(fresh.weights[0].name).not.toBe(decoder.weights[0].name);
     const again = await loadAutoDecoder(tf.io.fromMemory(saved!), {decoder: fresh});
-    expect(again.decode(model.representations)).toEqual(model.decode(model.representations));
+    expect(await again.decode(model.representations)).toEqual(await model.decode(model.representations));
     model.dispose();
     again.dispose();
   });

@@ -87,9 +87,9 @@ export async function loadAutoDecoder(location: ModelLocation, options: LoadAuto
     const option = 'spec' in t.decoder ? t.decoder.spec : options.decoder!;
     decoder = resolveDecoder(fn, option, t.latentDim, t.featureShape, t.settings.loss, t.settings.seed, {...modelKinds, ...options.kinds});
     setDecoderWeights(fn, source, decoder, weights, t.decoderWeights, t.trainableWeights, 'spec' in t.decoder);
-    const copy = (name: string) => Float32Array.from(weights[name].dataSync() as Float32Array);
+    const copy = async (name: string) => Float32Array.from(await weights[name].data() as Float32Array);
     const normalization: Normalization = weights[SHIFT_WEIGHT] && weights[SCALE_WEIGHT]
-      ? {kind: t.normalization, shift: copy(SHIFT_WEIGHT), scale: copy(SCALE_WEIGHT)} : {kind: t.normalization};
+      ? {kind: t.normalization, shift: await copy(SHIFT_WEIGHT), scale: await copy(SCALE_WEIGHT)} : {kind: t.normalization};
     if ((t.normalization === 'min-max' || t.normalization === 'standardize') && !normalization.shift) {
       throw new BadDataFileError(`${fn}: ${source}: normalization '${t.normalization}' needs weights "${SHIFT_WEIGHT}" and "${SCALE_WEIGHT}", which are missing`, source);
     }
@@ -99,7 +99,7 @@ export async function loadAutoDecoder(location: ModelLocation, options: LoadAuto
     const logDispersion = t.settings.loss === 'negative-binomial' ? tf.variable(weights[DISPERSION_WEIGHT]) : null;
     return new AutoDecoder({
       decoder, logDispersion, settings: t.settings, normalization, featureShape: t.featureShape, featureNames: t.featureNames,
-      rows: copy(ROWS_WEIGHT), labels: t.labels, validationIndices: t.validationIndices, history: t.history,
+      rows: await copy(ROWS_WEIGHT), labels: t.labels, validationIndices: t.validationIndices, history: t.history,
       stopReason: t.stopReason, bestEpoch: t.bestEpoch,
     });
   } catch (err) {

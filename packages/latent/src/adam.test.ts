@@ -58,7 +58,7 @@ describeEachBackend({useBackend, isBackendInstalled}, testBackendNames(), () => 
     });
   }
 
-  it('applyFlatGradient (the gradients concatenated) = applyGradients; getState/setState resumes exactly', () => {
+  it('applyFlatGradient (the gradients concatenated) = applyGradients; getState/setState resumes exactly', async () => {
     const run = (flat: boolean) => {
       const vars = seeded(1).map((x, i) => tf.variable(tf.tensor(x, SHAPES[i])));
       const adam = new Adam(vars, {learningRate: 0.05, weightDecay: 0.1});
@@ -74,7 +74,7 @@ describeEachBackend({useBackend, isBackendInstalled}, testBackendNames(), () => 
     a.vars.forEach((v, i) => expectArraysClose(b.vars[i], v, {atol: 0, rtol: 0}));
     // A fresh optimizer given a's state takes the same third step as a.
     const resumed = new Adam(b.vars, {learningRate: 0.05, weightDecay: 0.1});
-    resumed.setState(a.adam.getState());
+    resumed.setState(await a.adam.getState());
     expect(resumed.step).toBe(2);
     for (const adam of [a.adam, resumed]) {
       const g = seeded(4).map((x, i) => tf.tensor(x, SHAPES[i]));
@@ -91,7 +91,7 @@ describeEachBackend({useBackend, isBackendInstalled}, testBackendNames(), () => 
     tf.dispose([...a.vars, ...b.vars]);
   });
 
-  it('adamStepRange (the data-parallel step, in JavaScript over two ranges) = applyFlatGradient, bit for bit', () => {
+  it('adamStepRange (the data-parallel step, in JavaScript over two ranges) = applyFlatGradient, bit for bit', async () => {
     // It rounds to float32 after every operation, as the tfjs ops do, so a split run's weights
     // do not drift from one thread's: any op or constant not rounded as tfjs rounds it shows up
     // within these 200 values and five steps as a difference in the last bit or more.
@@ -110,7 +110,7 @@ describeEachBackend({useBackend, isBackendInstalled}, testBackendNames(), () => 
         adamStepRange(slots, g, {from: 77, to: size}, t + 1, adam.options);
       });
       expectArraysClose(slots.params, p, {atol: 0, rtol: 0});
-      const state = adam.getState().moments[0];
+      const state = (await adam.getState()).moments[0];
       expectArraysClose(slots.m, state.m, {atol: 0, rtol: 0});
       expectArraysClose(slots.v, state.v, {atol: 0, rtol: 0});
       adam.dispose();
@@ -118,13 +118,13 @@ describeEachBackend({useBackend, isBackendInstalled}, testBackendNames(), () => 
     }
   });
 
-  it('throws when the gradients do not fit the variables, naming which', () => {
+  it('throws when the gradients do not fit the variables, naming which', async () => {
     const w = tf.variable(tf.zeros([2, 3]));
     const adam = new Adam([w]);
     expect(() => adam.applyGradients([tf.zeros([3])])).toThrow(/Adam.applyGradients: gradient 0 has 3 values, its variable \[2,3\] 6/);
     expect(() => adam.applyFlatGradient(tf.zeros([5]))).toThrow(/Adam.applyFlatGradient: got 5 values for variables of 6/);
     expect(() => adam.applyGradients([])).toThrow(/^Adam.applyGradients: got 0 gradients for 1 variables$/);
-    const state = adam.getState();
+    const state = await adam.getState();
     expect(() => adam.setState({...state, moments: []})).toThrow(/^Adam.setState: state has 0 variables, optimizer has 1$/);
     expect(() => adam.setState({...state, moments: [{m: new Float32Array(6), v: new Float32Array(5)}]} as never))
       .toThrow(/^Adam.setState: moments of variable 0 have 6 \(m\) and 5 \(v\) values, expected 6$/);

@@ -137,8 +137,9 @@ export class Adam {
     });
   }
 
-  getState(): AdamState {
-    const m = this.m?.dataSync() as Float32Array | undefined, v = this.v?.dataSync() as Float32Array | undefined;
+  /** Step count and moments, read asynchronously (so that it works on every backend). */
+  async getState(): Promise<AdamState> {
+    const m = await this.m?.data() as Float32Array | undefined, v = await this.v?.data() as Float32Array | undefined;
     let offset = 0;
     return {
       step: this.t,

@@ -3,16 +3,17 @@ import {BadConfigError, BadDataError} from './latent-errors';
 import type {Module} from './module';
 
 /** Reject data a trainer cannot use: not a tensor, rank < 2, no samples, NaN or ±Infinity. */
-export function checkData(where: string, name: string, data: tf.Tensor): void {
+export async function checkData(where: string, name: string, data: tf.Tensor): Promise<void> {
   if (!(data instanceof tf.Tensor)) {
     throw new BadDataError(`${where}: ${name} must be a tf.Tensor [samples, …features], got ${typeof data}`);
   }
   if (data.rank < 2 || data.shape[0] === 0) {
     throw new BadDataError(`${where}: ${name} must have shape [samples, …features] with samples > 0, got [${data.shape}]`);
   }
-  const bad = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(data))).dataSync()[0]);
-  if (bad) {
-    const count = tf.tidy(() => tf.sum(tf.cast(tf.logicalNot(tf.isFinite(data)), 'int32')).dataSync()[0]);
+  const counted = tf.tidy(() => tf.sum(tf.cast(tf.logicalNot(tf.isFinite(data)), 'int32')));
+  const count = (await counted.data())[0];
+  counted.dispose();
+  if (count > 0) {
     throw new BadDataError(`${where}: ${name} holds ${count} NaN or infinite value(s); clean or impute them first`);
   }
 }

@@ -84,14 +84,14 @@ describeThreads('trainDecoder / trainAutoencoder with threads (wasm)', () => {
       const optimizer = new Adam(decoder.variables, {learningRate: 0.01, weightDecay: 1e-3});
       const steps: number[] = [];
       const common = {decoder, data, table, batchSize: 8, seed: 3, loss: 'bce' as const, weights: optimizer, threads, replica: replica(),
-        onEpoch: () => { steps.push(optimizer.getState().step); }};
+        onEpoch: async () => { steps.push((await optimizer.getState()).step); }};
       if (split) {
         await trainDecoder({...common, epochs: 1});
         await trainDecoder({...common, epochs: 2, startEpoch: 1});
       } else {
         await trainDecoder({...common, epochs: 2});
       }
-      const state = optimizer.getState();
+      const state = await optimizer.getState();
       const result = {steps, step: state.step, m: state.moments.flatMap((x) => Array.from(x.m)), v: state.moments.flatMap((x) => Array.from(x.v)),
         weights: values(decoder.variables), rows: table.snapshot()};
       optimizer.dispose();
@@ -179,7 +179,7 @@ describeThreads('trainDecoder / trainAutoencoder with threads (wasm)', () => {
       const outcome = await trainDecoder({decoder: counted, data, table, epochs: 2, batchSize: 8, seed: 3, weights: adam, threads,
         replica: replica(options.failOnCall ? {failOnCall: options.failOnCall} : {}), signal: controller.signal})
         .then(() => 'finished', (err: Error) => err.message);
-      const state = adam.getState();
+      const state = await adam.getState();
       const result = {outcome, step: state.step, m: state.moments.flatMap((x) => Array.from(x.m)), weights: values(decoder.variables)};
       adam.dispose();
       tf.dispose([data, ...decoder.variables]);

@@ -36,9 +36,9 @@ export function moduleTensors(module: Module): tf.Variable[] {
   return [...module.variables, ...(module.state ?? [])];
 }
 
-function moduleValues(module: Module): ModuleValues {
+async function moduleValues(module: Module): Promise<ModuleValues> {
   const all = moduleTensors(module);
-  return {shapes: all.map((v) => [...v.shape]), values: all.map((v) => v.dataSync() as Float32Array)};
+  return {shapes: all.map((v) => [...v.shape]), values: await Promise.all(all.map(async (v) => await v.data() as Float32Array))};
 }
 
 /**
@@ -76,15 +76,15 @@ export class DataParallel implements ParallelRun {
       samples: data.shape[0], sampleSize: data.size / data.shape[0],
     };
     const buffers = StepBuffers.allocate(layout);
-    buffers.data.set(data.dataSync() as Float32Array);
+    buffers.data.set(await data.data() as Float32Array);
     const weights = {
-      decoder: moduleValues(modules.decoder),
-      ...(modules.encoder ? {encoder: moduleValues(modules.encoder)} : {}),
+      decoder: await moduleValues(modules.decoder),
+      ...(modules.encoder ? {encoder: await moduleValues(modules.encoder)} : {}),
     };
     let adam: ShardAdam | undefined;
     if (optimizer && variables.length > 0) {
       // The weights and the optimizer's moments move into shared memory for the run (see step-buffers.ts).
-      const state = optimizer.getState();
+      const state = await optimizer.getState();
       // The moments are taken by position: the optimizer must step exactly these variables.
       const sizes = state.moments.map((x) => x.m.length), expected = variables.map((v) => v.size);
       if (sizes.join() !== expected.join()) {
@@ -93,12 +93,12 @@ export class DataParallel implements ParallelRun {
           'pass an Adam made over exactly the variables this call trains, in their order', {option: 'weights'});
       }
       let offset = 0;
-      variables.forEach((v, i) => {
-        buffers.weights.set(v.dataSync() as Float32Array, offset);
+      for (const [i, v] of variables.entries()) {
+        buffers.weights.set(await v.data() as Float32Array, offset);
         buffers.m.set(state.moments[i].m, offset);
         buffers.v.set(state.moments[i].v, offset);
         offset += v.size;
-      });
+      }
       adam = {options: optimizer.options, step: state.step};
     }
     // Workers run compiled JavaScript: from the TypeScript sources (under jest) use the build.

@@ -57,11 +57,12 @@ function nextTask(): Promise<void> {
 /**
  * The shuffled mini-batch loop shared by every trainer. Each epoch's order comes from its own
  * seeded stream, so a run resumed at epoch e sees the same batches as one that never stopped.
- * `step` trains on one batch of sample indices and returns the batch's summed entry loss.
+ * `step` trains on one batch of sample indices and returns (or resolves to) the batch's summed
+ * entry loss.
  */
 export async function runEpochs(
   options: EpochLoopOptions, samples: number, entriesPerSample: number,
-  step: (indices: Int32Array) => number,
+  step: (indices: Int32Array) => number | Promise<number>,
   endEpoch: () => void = () => {},
 ): Promise<EpochReport[]> {
   const {epochs, batchSize = 32, seed = 0, startEpoch = 0, onEpoch, shouldStop, signal} = options;
@@ -71,7 +72,7 @@ export async function runEpochs(
     const order = createRandom(seed * 100_003 + epoch).permutation(samples);
     let total = 0;
     for (let b = 0; b < samples; b += batchSize) {
-      total += step(order.subarray(b, Math.min(b + batchSize, samples)));
+      total += await step(order.subarray(b, Math.min(b + batchSize, samples)));
       if (signal) {
         await nextTask();
         if (signal.aborted) break;

@@ -40,11 +40,11 @@ describe('fitRepresentations (wasm)', () => {
     // 1e-4 (relative) of the optimum.
     const best = leastSquares(x);
     expectArraysClose(rows, best.flat(), {atol: 0.02});
-    const optimal = samplewiseLoss(decoder, Float32Array.from(best.flat()), 2, data).reduce((s, v) => s + v, 0) / 50;
+    const optimal = (await samplewiseLoss(decoder, Float32Array.from(best.flat()), 2, data)).reduce((s, v) => s + v, 0) / 50;
     expect(loss).toBeLessThan(optimal * (1 + 1e-4));
     expect(unconverged).toBe(0);
     expect(stepsRun).toBeLessThan(FIT_DEFAULTS.maxSteps);
-    const perSample = samplewiseLoss(decoder, rows, 2, data);
+    const perSample = await samplewiseLoss(decoder, rows, 2, data);
     expectArraysClose([loss], [perSample.reduce((s, v) => s + v, 0) / 50], {rtol: 1e-5});
     expect(Array.from(W.dataSync())).toEqual(wValues.flat().map((v) => Math.fround(v))); // frozen
     tf.dispose([W, data]);
@@ -219,7 +219,7 @@ describe('fitRepresentations (wasm)', () => {
     tf.dispose([data, W]);
   });
 
-  it('samplewiseLoss in batches smaller than the data equals each sample\'s summed squared error by hand (float64)', () => {
+  it('samplewiseLoss in batches smaller than the data equals each sample\'s summed squared error by hand (float64)', async () => {
     const W = tf.variable(tf.tensor2d(wValues));
     const decoder = moduleFromFunction((z) => tf.matMul(z, W), [W]);
     const x = noisy(5, 5);
@@ -227,7 +227,7 @@ describe('fitRepresentations (wasm)', () => {
     const expected = x.map((xi, i) => xi.reduce((s, v, j) => s + (z[i][0] * wValues[0][j] + z[i][1] * wValues[1][j] - v) ** 2, 0));
     const data = tf.tensor2d(x);
     for (const batchSize of [1, 2, 5, 256]) {
-      expectArraysClose(Array.from(samplewiseLoss(decoder, Float32Array.from(z.flat()), 2, data, 'mse', batchSize)), expected, {atol: 0, rtol: 1e-5});
+      expectArraysClose(Array.from(await samplewiseLoss(decoder, Float32Array.from(z.flat()), 2, data, 'mse', batchSize)), expected, {atol: 0, rtol: 1e-5});
     }
     tf.dispose([data, W]);
   });

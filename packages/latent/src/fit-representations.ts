@@ -4,6 +4,7 @@ import {BadConfigError, BadDataError} from './latent-errors';
 import {createLatentTable} from './latent-table';
 import type {Module} from './module';
 import {checkLossOptions, sampleLosses, type LossReduction, type ReconstructionLoss} from './reconstruction-loss';
+import {readTensors} from './read-tensors';
 import {resolveRowOptimizer, type AdamRowOptimizerConfig, type RowOptimizerConfig, type SgdRowOptimizerConfig} from './row-optimizer';
 
 /**
@@ -260,7 +261,7 @@ export async function fitRepresentations(options: FitRepresentationsOptions): Pr
   const where = 'fitRepresentations';
   const settings = resolveFitSettings(options);
   const {decoder, data, dim, onStep} = options;
-  checkData(where, 'data', data);
+  await checkData(where, 'data', data);
   if (!(Number.isInteger(dim) && dim > 0)) throw new BadConfigError(`${where}: dim must be a positive integer, got ${dim}`);
   checkDecoderInput(where, decoder, dim, 'dim');
   const {maxSteps, batchSize, restarts, loss, reduction, training} = settings;
@@ -274,7 +275,9 @@ export async function fitRepresentations(options: FitRepresentationsOptions): Pr
   // semantics leaves done rows where they are.
   const table = createLatentTable({size: total, dim, init: settings.init, initStd: settings.initStd, seed: settings.seed,
     optimizer: settings.optimizer, schedule: 'epoch'});
-  if (options.startFrom !== undefined) table.setRows(Int32Array.from({length: n}, (_, i) => i), nearestRows(where, decoder, options.startFrom, dim, data));
+  if (options.startFrom !== undefined) {
+    table.setRows(Int32Array.from({length: n}, (_, i) => i), await nearestRows(where, decoder, options.startFrom, dim, data));
+  }
   const best = new Float32Array(total * dim);
   const bestLoss = new Float64Array(total).fill(Infinity);
   const reference = new Float64Array(total).fill(Infinity);
@@ -285,8 +288,11 @@ export async function fitRepresentations(options: FitRepresentationsOptions): Pr
   const previous = new Float64Array(adapt ? total : 0).fill(NaN);
   let checked = false;
 
-  /** Each row's summed loss at its current value and, when asked, the gradient of its objective. */
-  const evaluate = (rows: Int32Array, z: Float32Array, withGradient: boolean): {losses: Float32Array; grads?: Float32Array} => {
+  /**
+   * Each row's summed loss at its current value and, when asked, the gradient of its objective:
+   * one read from the backend for both.
+   */
+  const evaluate = async (rows: Int32Array, z: Float32Array, withGradient: boolean): Promise<{losses: Float32Array; grads?: Float32Array}> => {
     const samples = rows.map((r) => r % n);
     const [lossesT, gradT] = tf.tidy(() => {
       const zt = tf.tensor2d(z, [rows.length, dim]);
@@ -307,10 +313,12 @@ export async function fitRepresentations(options: FitRepresentationsOptions): Pr
       }, [zt]);
       return [perSample!, grads[0]];
     });
-    const losses = lossesT.dataSync() as Float32Array;
-    const grads = gradT?.dataSync() as Float32Array | undefined;
-    tf.dispose([lossesT, gradT]);
-    return {losses, ...(grads ? {grads} : {})};
+    try {
+      const [losses, grads] = await readTensors(gradT ? [lossesT, gradT] : [lossesT]);
+      return {losses, ...(grads ? {grads} : {})};
+    } finally {
+      tf.dispose([lossesT, gradT]);
+    }
   };
 
   /** Keep each row's best iterate, apply the convergence rule; returns which rows are done. */
@@ -376,7 +384,7 @@ export async function fitRepresentations(options: FitRepresentationsOptions): Pr
     for (let b = 0; b < active.length; b += batchSize) {
       const rows = active.subarray(b, Math.min(b + batchSize, active.length));
       const z = table.gather(rows);
-      const {losses, grads} = evaluate(rows, z, true);
+      const {losses, grads} = await evaluate(rows, z, true);
       const done = record(rows, losses, z, step);
       if (adapt) adaptRates(adapt, rows, losses, z, grads!, dim);
       const keep = rows.filter((_, k) => !done[k]);
@@ -402,7 +410,7 @@ export async function fitRepresentations(options: FitRepresentationsOptions): Pr
   for (let b = 0; b < active.length; b += batchSize) {
     const rows = active.subarray(b, Math.min(b + batchSize, active.length));
     const z = table.gather(rows);
-    record(rows, evaluate(rows, z, false).losses, z, maxSteps);
+    record(rows, (await evaluate(rows, z, false)).losses, z, maxSteps);
   }
   const {rows, losses} = bestPerSample();
   let sum = 0;
@@ -414,7 +422,7 @@ export async function fitRepresentations(options: FitRepresentationsOptions): Pr
  * For every sample of `data`, the candidate row [K, dim] whose decoding is nearest in squared
  * error: ‖x‖² − 2·x·y + ‖y‖² over the flattened features, one matMul per block of candidates.
  */
-function nearestRows(where: string, decoder: Module, candidates: Float32Array, dim: number, data: tf.Tensor): Float32Array {
+async function nearestRows(where: string, decoder: Module, candidates: Float32Array, dim: number, data: tf.Tensor): Promise<Float32Array> {
   if (!(candidates instanceof Float32Array) || candidates.length === 0 || candidates.length % dim !== 0) {
     throw new BadConfigError(`${where}: startFrom must be a non-empty Float32Array of rows [K, ${dim}], got ` +
       `${candidates instanceof Float32Array ? `${candidates.length} values` : typeof candidates}`);
@@ -434,11 +442,13 @@ function nearestRows(where: string, decoder: Module, candidates: Float32Array, d
   try {
     for (let c = 0; c < k; c += block) {
       const e = Math.min(c + block, k);
-      const distances = tf.tidy(() => {
+      const distancesT = tf.tidy(() => {
         const y = tf.reshape(decoder.apply(tf.tensor2d(candidates.subarray(c * dim, e * dim), [e - c, dim]), {training: false}), [e - c, -1]);
         const cross = tf.matMul(x, y, false, true);
-        return tf.add(tf.sub(xx, tf.mul(cross, 2)), tf.sum(tf.square(y), 1)).dataSync();
+        return tf.add(tf.sub(xx, tf.mul(cross, 2)), tf.sum(tf.square(y), 1));
       });
+      const [distances] = await readTensors([distancesT]);
+      distancesT.dispose();
       for (let i = 0; i < n; i++) {
         for (let j = 0; j < e - c; j++) {
           const d = distances[i * (e - c) + j];
@@ -478,9 +488,9 @@ function meanBest(bestLoss: Float64Array, n: number, restarts: number, perEntry:
   return sum / (n * perEntry);
 }
 
-/** Each sample's summed loss at the given rows, in batches, without gradients. */
-export function samplewiseLoss(decoder: Module, rows: Float32Array, dim: number, data: tf.Tensor,
-  loss: ReconstructionLoss = 'mse', batchSize = 256, training = false): Float32Array {
+/** Each sample's summed loss at the given rows, in batches, without gradients (async reads: works on every backend). */
+export async function samplewiseLoss(decoder: Module, rows: Float32Array, dim: number, data: tf.Tensor,
+  loss: ReconstructionLoss = 'mse', batchSize = 256, training = false): Promise<Float32Array> {
   const n = data.shape[0];
   const out = new Float32Array(n);
   for (let b = 0; b < n; b += batchSize) {
@@ -488,17 +498,21 @@ export function samplewiseLoss(decoder: Module, rows: Float32Array, dim: number,
     const values = tf.tidy(() => {
       const z = tf.tensor2d(rows.subarray(b * dim, e * dim), [e - b, dim]);
       const x = tf.slice(data, b, e - b);
-      return sampleLosses(decoder.apply(z, {training}), x, loss).dataSync();
+      return sampleLosses(decoder.apply(z, {training}), x, loss);
     });
-    out.set(values, b);
+    try {
+      out.set(await values.data(), b);
+    } finally {
+      values.dispose();
+    }
   }
   return out;
 }
 
 /** Mean reconstruction loss per entry of `data` decoded from `rows` [N, m]. */
-export function reconstructionError(decoder: Module, rows: Float32Array, dim: number, data: tf.Tensor,
-  loss: ReconstructionLoss = 'mse', training = false): number {
-  const losses = samplewiseLoss(decoder, rows, dim, data, loss, 256, training);
+export async function reconstructionError(decoder: Module, rows: Float32Array, dim: number, data: tf.Tensor,
+  loss: ReconstructionLoss = 'mse', training = false): Promise<number> {
+  const losses = await samplewiseLoss(decoder, rows, dim, data, loss, 256, training);
   let total = 0;
   for (const l of losses) total += l;
   return total / data.size;

@@ -141,12 +141,15 @@ export class ShardStep {
       const z = tf.tensor2d(b.rows.subarray(from * m, to * m), [count, m]);
       return decoderGradients(this.modules.decoder, this.variables, z, x, options);
     });
+    // Synchronous reads, on purpose: a shard runs between barriers (Atomics.wait), where no
+    // promise can settle, and never on a GPU backend (checkThreads refuses threads there), so
+    // each read is a plain copy.
     try {
-      b.losses[t] = value.dataSync()[0];
-      if (rowGrad) b.rowGrads.set(rowGrad.dataSync(), from * m);
+      b.losses[t] = value.dataSync()[0]; // eslint-disable-line no-restricted-syntax
+      if (rowGrad) b.rowGrads.set(rowGrad.dataSync(), from * m); // eslint-disable-line no-restricted-syntax
       let offset = 0;
       for (const g of weightGrads) {
-        slot.set(g.dataSync(), offset);
+        slot.set(g.dataSync(), offset); // eslint-disable-line no-restricted-syntax
         offset += g.size;
       }
     } finally {

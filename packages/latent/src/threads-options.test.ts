@@ -1,3 +1,5 @@
+import {isBackendInstalled, useBackend} from '@encoderless/backends';
+import {describeEachBackend} from '@encoderless/test-utils';
 import {availableCores} from './start-data-parallel';
 import {checkThreads} from './threads-options';
 
@@ -63,5 +65,14 @@ describe('checkThreads', () => {
       globalThis.SharedArrayBuffer = sab;
       Atomics.wait = wait;
     }
+  });
+});
+
+describeEachBackend({useBackend, isBackendInstalled}, ['webgpu'], () => {
+  it('threads > 1 on the GPU are refused, naming the backend (option threads); one thread is fine', () => {
+    const replica = {module: '/abs/replica.js', export: 'createReplica'};
+    expect(checkThreads('trainX', {threads: 1}, 32)).toBe(1);
+    expect(() => checkThreads('trainX', {threads: 2, replica}, 32))
+      .toThrow(/^trainX: threads 2 splits each batch over CPU cores; this runs on the GPU \(webgpu\), which takes the whole batch at once: use threads: 1$/);
   });
 });

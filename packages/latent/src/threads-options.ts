@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type {Adam} from './adam';
 import {BadConfigError} from './latent-errors';
 import type {ShardModules, ShardSpec} from './shard-step';
@@ -61,6 +61,13 @@ export function checkThreads(where: string, options: ThreadsOptions, batchSize: 
     throw new BadConfigError(`${where}: threads must be a positive integer, got ${threads}`, {option: 'threads'});
   }
   if (threads === 1) return 1;
+  const backend = tf.getBackend();
+  if (backend === 'webgpu' || backend === 'webgl') {
+    // Threads split a batch over CPU cores, each with a copy of the modules; a GPU runs the
+    // whole batch itself (and the shards read their results synchronously, which it cannot).
+    throw new BadConfigError(`${where}: threads ${threads} splits each batch over CPU cores; this runs on the GPU ` +
+      `(${backend}), which takes the whole batch at once: use threads: 1`, {option: 'threads'});
+  }
   if (typeof SharedArrayBuffer !== 'function' || typeof Atomics?.wait !== 'function') {
     throw new BadConfigError(
       `${where}: threads ${threads} needs SharedArrayBuffer and Atomics.wait (Node.js worker threads), which this runtime lacks; use threads: 1`,

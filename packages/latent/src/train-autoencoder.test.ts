@@ -43,7 +43,7 @@ describe('autoencoder trainers (wasm)', () => {
     expect(Array.from(dec.W.dataSync())).toEqual(before);
     // x lies in the row space of W, so a perfect encoder returns the z that generated x:
     // encoder(x)·W = x up to 1e-2 per entry.
-    const rows = encodeAll(enc.module, x);
+    const rows = await encodeAll(enc.module, x);
     const recon = tf.tidy(() => tf.matMul(tf.tensor2d(rows, [64, 2]), dec.W).dataSync());
     expectArraysClose(recon, x.dataSync(), {atol: 2e-2});
     tf.dispose([x, enc.W, dec.W]);
@@ -71,7 +71,7 @@ describe('autoencoder trainers (wasm)', () => {
     const target = tf.tidy(() => tf.matMul(x, tf.tensor2d([[0.5, 0], [0, 0.5], [0, 0], [0, 0]])) as tf.Tensor2D);
     const enc = linear(4, 2, 6);
     await trainEncoderOnRows({encoder: enc.module, data: x, rows: target, epochs: 300, batchSize: 8, weights: {learningRate: 0.01}, seed: 7});
-    expectArraysClose(encodeAll(enc.module, x), target.dataSync(), {atol: 2e-2});
+    expectArraysClose(await encodeAll(enc.module, x), target.dataSync(), {atol: 2e-2});
     await expect(trainEncoderOnRows({encoder: enc.module, data: x, rows: tf.zeros([3, 2]) as tf.Tensor2D, epochs: 1}))
       .rejects.toThrow(/trainEncoderOnRows: rows has 3 rows, data has 32 samples/);
     tf.dispose([x, target, enc.W]);

@@ -7,6 +7,7 @@ import {checkEpochOptions, runEpochs, type EpochLoopOptions, type EpochReport} f
 import {BadDataError} from './latent-errors';
 import type {Module} from './module';
 import {checkLossOptions, reduceLoss, summedLoss, type LossReduction, type ReconstructionLoss} from './reconstruction-loss';
+import {readScalar} from './read-tensors';
 import {autoencoderGradients} from './shard-step';
 
 /** Options for `trainAutoencoder`. */
@@ -45,7 +46,7 @@ export async function trainAutoencoder(options: TrainAutoencoderOptions): Promis
   const {encoder, decoder, data, freezeDecoder = false, loss = 'mse', reduction = 'sum', weights = {}, training = true,
     batchSize = 32} = options;
   // The data first: the other checks read its shape.
-  checkData(where, 'data', data);
+  await checkData(where, 'data', data);
   checkEpochOptions(where, options, data.shape[0]);
   checkLossOptions(where, loss, reduction);
   const threads = checkThreads(where, options, batchSize);
@@ -67,13 +68,13 @@ export async function trainAutoencoder(options: TrainAutoencoderOptions): Promis
     }
   }
 
-  const step = (indices: Int32Array): number => {
+  // One read per step, the loss, after Adam's update is queued.
+  const step = async (indices: Int32Array): Promise<number> => {
     const {value, weightGrads} = tf.tidy(() => autoencoderGradients(encoder, decoder, variables,
       tf.gather(data, tf.tensor1d(indices, 'int32')), {loss, reduction, training, batchSize: indices.length, check}));
     optimizer.applyGradients(weightGrads);
-    const batchLoss = value.dataSync()[0];
-    tf.dispose([value, ...weightGrads]);
-    return summedLoss(batchLoss, reduction, indices.length, entries);
+    tf.dispose(weightGrads);
+    return summedLoss(await readScalar(value), reduction, indices.length, entries);
   };
   const history = await runEpochs(options, data.shape[0], entries, step);
   return {history, optimizer};
@@ -96,14 +97,14 @@ export interface TrainEncoderOnRowsOptions extends EpochLoopOptions {
 export async function trainEncoderOnRows(options: TrainEncoderOnRowsOptions): Promise<TrainAutoencoderResult> {
   const where = 'trainEncoderOnRows';
   const {encoder, data, rows, weights = {}} = options;
-  checkData(where, 'data', data);
+  await checkData(where, 'data', data);
   checkEpochOptions(where, options, data.shape[0]);
-  checkData(where, 'rows', rows);
+  await checkData(where, 'rows', rows);
   if (rows.shape[0] !== data.shape[0]) {
     throw new BadDataError(`${where}: rows has ${rows.shape[0]} rows, data has ${data.shape[0]} samples`);
   }
   const optimizer = weights instanceof Adam ? weights : new Adam(encoder.variables, weights);
-  const step = (indices: Int32Array): number => {
+  const step = async (indices: Int32Array): Promise<number> => {
     const {value, grads} = tf.tidy(() => {
       const idx = tf.tensor1d(indices, 'int32');
       const x = tf.gather(data, idx);
@@ -115,20 +116,24 @@ export async function trainEncoderOnRows(options: TrainEncoderOnRowsOptions): Pr
       }, [...encoder.variables]);
     });
     optimizer.applyGradients(grads);
-    const batchLoss = value.dataSync()[0];
-    tf.dispose([value, ...grads]);
-    return batchLoss;
+    tf.dispose(grads);
+    return readScalar(value);
   };
   const history = await runEpochs(options, data.shape[0], rows.shape[1], step);
   return {history, optimizer};
 }
 
-/** Apply an encoder to data in batches: [N, m] as a Float32Array. */
-export function encodeAll(encoder: Module, data: tf.Tensor, batchSize = 256): Float32Array {
+/** Apply an encoder to data in batches: [N, m] as a Float32Array (async reads: works on every backend). */
+export async function encodeAll(encoder: Module, data: tf.Tensor, batchSize = 256): Promise<Float32Array> {
   const n = data.shape[0];
   const parts: Float32Array[] = [];
   for (let b = 0; b < n; b += batchSize) {
-    parts.push(tf.tidy(() => encoder.apply(tf.slice(data, b, Math.min(batchSize, n - b)), {training: false}).dataSync() as Float32Array));
+    const codes = tf.tidy(() => encoder.apply(tf.slice(data, b, Math.min(batchSize, n - b)), {training: false}));
+    try {
+      parts.push(await codes.data() as Float32Array);
+    } finally {
+      codes.dispose();
+    }
   }
   const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
   let off = 0;

@@ -108,7 +108,7 @@ describe('trainDecoder on wasm', () => {
     const part = freshDecoder(10);
     const first = createLatentTable({size: 20, dim: 2, seed: 11});
     const {optimizer} = await trainDecoder({decoder: part.decoder, data: x, table: first, epochs: 2, batchSize: 8, seed: 12});
-    const saved = {table: first.getState(), adam: optimizer!.getState(), weights: part.vars.map((v) => v.dataSync().slice())};
+    const saved = {table: first.getState(), adam: await optimizer!.getState(), weights: part.vars.map((v) => v.dataSync().slice())};
     const again = freshDecoder(99); // different init, overwritten by the checkpoint
     again.vars.forEach((v, i) => v.assign(tf.tensor(saved.weights[i], v.shape)));
     const adam = new Adam(again.vars);

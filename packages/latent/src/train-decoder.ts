@@ -8,6 +8,7 @@ import {BadDataError} from './latent-errors';
 import type {LatentTable} from './latent-table';
 import type {Module} from './module';
 import {checkLossOptions, summedLoss, type LossReduction, type ReconstructionLoss} from './reconstruction-loss';
+import {readTensors} from './read-tensors';
 import {decoderGradients} from './shard-step';
 
 /** Options for `trainDecoder`. */
@@ -52,7 +53,7 @@ export async function trainDecoder(options: TrainDecoderOptions): Promise<TrainD
   const where = 'trainDecoder';
   const {decoder, data, table, loss = 'mse', reduction = 'sum', weights = {}, training = true, batchSize = 32} = options;
   // The data first: the other checks read its shape.
-  checkData(where, 'data', data);
+  await checkData(where, 'data', data);
   checkEpochOptions(where, options, data.shape[0]);
   checkLossOptions(where, loss, reduction);
   if (data.shape[0] !== table.size) {
@@ -88,7 +89,9 @@ export async function trainDecoder(options: TrainDecoderOptions): Promise<TrainD
   }
 
   let first = true;
-  const step = (indices: Int32Array): number => {
+  // One read from the backend per step: the loss and the rows' gradient together. The weights'
+  // gradients stay on the device, and Adam's update is queued before the read.
+  const step = async (indices: Int32Array): Promise<number> => {
     const rows = table.gather(indices);
     const {value, rowGrad, weightGrads} = tf.tidy(() => {
       const x = tf.gather(data, tf.tensor1d(indices, 'int32'));
@@ -98,12 +101,17 @@ export async function trainDecoder(options: TrainDecoderOptions): Promise<TrainD
       return decoderGradients(decoder, variables, z, x, {loss, reduction, training, batchSize: indices.length, check, forward});
     });
     first = false;
-    const batchLoss = value.dataSync()[0];
-    const g = rowGrad.dataSync() as Float32Array;
-    table.applyGradients(indices, g);
     optimizer?.applyGradients(weightGrads);
-    tf.dispose([value, rowGrad, ...weightGrads]);
-    return summedLoss(batchLoss, reduction, indices.length, entries);
+    tf.dispose(weightGrads);
+    let read: Float32Array[];
+    try {
+      read = await readTensors([value, rowGrad]);
+    } finally {
+      tf.dispose([value, rowGrad]);
+    }
+    const [batchLoss, g] = read;
+    table.applyGradients(indices, g);
+    return summedLoss(batchLoss[0], reduction, indices.length, entries);
   };
 
   const history = await runEpochs(options, table.size, entries, step, () => table.endEpoch());

@@ -28,23 +28,33 @@ export type JobReport =
   | {readonly type: 'latent-table'; readonly table: LatentTableResult};
 
 /** Median wall time of `f` (which must wait for its result) over `reps` calls after one warm-up. */
-function timeMedianMs(f: () => void, reps: number): number {
-  f();
+async function timeMedianMs(f: () => Promise<void>, reps: number): Promise<number> {
+  await f();
   const times: number[] = [];
   for (let i = 0; i < reps; i++) {
     const start = performance.now();
-    f();
+    await f();
     times.push(performance.now() - start);
   }
   return median(times);
 }
 
-function measureCeilings(backend: string): CeilingResult {
+/** Compute `f` and wait for its result (an async read: every backend has one). */
+async function waitFor(f: () => tf.Tensor): Promise<void> {
+  const out = tf.tidy(f);
+  try {
+    await out.data();
+  } finally {
+    out.dispose();
+  }
+}
+
+async function measureCeilings(backend: string): Promise<CeilingResult> {
   const a = tf.randomNormal([512, 512]), b = tf.randomNormal([512, 512]);
   const x = tf.randomNormal([32, 14, 14, 64]) as tf.Tensor4D, f = tf.randomNormal([4, 4, 64, 128]) as tf.Tensor4D;
   try {
-    const matmulMs = timeMedianMs(() => tf.tidy(() => { tf.matMul(a, b).dataSync(); }), 5);
-    const convMs = timeMedianMs(() => tf.tidy(() => { tf.conv2d(x, f, 2, 1).dataSync(); }), 5);
+    const matmulMs = await timeMedianMs(() => waitFor(() => tf.matMul(a, b)), 5);
+    const convMs = await timeMedianMs(() => waitFor(() => tf.conv2d(x, f, 2, 1)), 5);
     const convFlops = 2 * (32 * 7 * 7 * 128) * (4 * 4 * 64);
     return {backend, status: 'ok', matmulGflops: (2 * 512 ** 3) / matmulMs / 1e6, conv2dGflops: convFlops / convMs / 1e6};
   } finally {
@@ -208,6 +218,6 @@ export async function runBenchJob(job: BenchJob, report: (r: JobReport) => void)
     return;
   }
   await useBackend(job.backend);
-  if (job.kind === 'ceilings') report({type: 'ceiling', ceiling: measureCeilings(job.backend)});
+  if (job.kind === 'ceilings') report({type: 'ceiling', ceiling: await measureCeilings(job.backend)});
   else await measureModel(job, report);
 }

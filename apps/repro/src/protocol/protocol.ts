@@ -118,9 +118,9 @@ export async function trainAutoencoderModel(o: TrainAutoencoderModelOptions): Pr
 }
 
 /** An autoencoder's rows for some samples and its reconstruction loss per entry on them. */
-export function encodeAndMeasure(encoder: Module, decoder: Module, data: tf.Tensor, dim: number, loss: ReconstructionLoss) {
-  const rows = encodeAll(encoder, data);
-  return {rows, loss: reconstructionError(decoder, rows, dim, data, loss)};
+export async function encodeAndMeasure(encoder: Module, decoder: Module, data: tf.Tensor, dim: number, loss: ReconstructionLoss) {
+  const rows = await encodeAll(encoder, data);
+  return {rows, loss: await reconstructionError(decoder, rows, dim, data, loss)};
 }
 
 /**

@@ -16,7 +16,7 @@ describe('encoderless bench (flags only: timing runs belong to the benchmark its
     await expect(main(['bench', '--model', 'mnist'], () => {})).rejects.toThrow(/encoderless bench: unknown flag --model; .*did you mean --models\?/);
     await expect(main(['bench', '--models', 'mnist,imagenet'], () => {})).rejects.toThrow(/--models takes some of mnist, cifar-1x1, cifar-4x4, sparse/);
     await expect(main(['bench', '--runs', '0'], () => {})).rejects.toThrow(/--runs takes an integer ≥ 1, got '0'/);
-    await expect(main(['bench', '--backends', 'gpu'], () => {})).rejects.toThrow(/--backends takes some of wasm, cpu, node, node-gpu/);
+    await expect(main(['bench', '--backends', 'gpu'], () => {})).rejects.toThrow(/--backends takes some of wasm, webgpu, cpu, node, node-gpu/);
     await expect(main(['bench', '--compare', '/nonexistent/old.json'], () => {})).rejects.toThrow(/--compare \/nonexistent\/old.json: cannot read it \(ENOENT\)/);
   });
 });

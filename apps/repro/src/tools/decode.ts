@@ -62,7 +62,7 @@ export const decodeCommand: Command = {
         Array.from(table.data.subarray(i * cols, (i + 1) * cols) as ArrayLike<number>));
       const labels = 'labels' in table && table.labels && Object.keys(table.labels).length
         ? Object.fromEntries(Object.entries(table.labels).filter(([k]) => k !== 'loss')) : null;
-      const recon = model.decode(rows);
+      const recon = await model.decode(rows);
       await writeRows(path, toTable(recon, {columns: model.featureNames, labels}), model.featureShape);
       log(`done: ${out}: ${recon.length} reconstructions of [${model.featureShape.join(', ')}]`);
     } finally {

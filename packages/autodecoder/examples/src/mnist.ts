@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   await writeFileAtomic(join(out, 'mnist-map.svg'), renderScatterChart(map));
   await writeFileAtomic(join(out, 'mnist-map.png'), renderScatterPng(map));
   const shown = 16;
-  const recon = model.decode(representations.slice(0, shown)).flat();
+  const recon = (await model.decode(representations.slice(0, shown))).flat();
   await writeFileAtomic(join(out, 'mnist-test-reconstructions.png'), renderImageGrid({
     images: [...fresh.images.subarray(0, shown * 784), ...recon], imageHeight: 28, imageWidth: 28, rows: 2, cols: shown, scale: 2,
   }));

@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     validation: {fraction: 0.1, every: 10, patience: 5}, seed: 0});
   const seconds = (performance.now() - started) / 1000;
   const summary = summarizeFit(model);
-  const recon = model.decode(model.representations).flat();
+  const recon = (await model.decode(model.representations)).flat();
   // R² per feature, in data units.
   const r2 = FEATURES.map((_, j) => {
     const xs = Array.from({length: table.rows}, (_, i) => table.data[i * table.cols + j]);

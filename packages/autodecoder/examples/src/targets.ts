@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const sparseNew = await sparse.transform(fresh);
   const pcc = meanAbsUnitCorrelation(sim.test.z.data, Float32Array.from(sparseNew.representations.flat()), 100);
   results.push({decoder: 'sparse (mask given)', epochs, decoderLoad: sparse.decoderLoad(), trainLoss: sparse.history.at(-1)!.loss,
-    newLoss: sparseNew.loss, pccNew: pcc, r2New: rSquared(sparse.decode(sparseNew.representations), sim.test.x.data),
+    newLoss: sparseNew.loss, pccNew: pcc, r2New: rSquared(await sparse.decode(sparseNew.representations), sim.test.x.data),
     fitSeconds, transformSeconds: (performance.now() - started) / 1000});
   console.log(JSON.stringify(results.at(-1)));
   sparse.dispose();
@@ -69,8 +69,8 @@ async function main(): Promise<void> {
     started = performance.now();
     const mlpNew = await mlp.transform(fresh, {restarts: Number(process.env.RESTARTS ?? 1)});
     results.push({settings: {weightDecay: common.weightDecay, ...validation, stopReason: mlp.stopReason, bestEpoch: mlp.bestEpoch}, decoder: `default MLP ${JSON.stringify(mlp.decoder.spec!.options.hidden)}, m = ${latentDim}`, epochs, decoderLoad: mlp.decoderLoad(), trainLoss: mlp.history.at(-1)!.loss,
-      newLoss: mlpNew.loss, r2New: rSquared(mlp.decode(mlpNew.representations), sim.test.x.data),
-      r2Train: rSquared(mlp.decode(mlp.representations), sim.train.x.data),
+      newLoss: mlpNew.loss, r2New: rSquared(await mlp.decode(mlpNew.representations), sim.test.x.data),
+      r2Train: rSquared(await mlp.decode(mlp.representations), sim.train.x.data),
       fitSeconds: mlpSeconds, transformSeconds: (performance.now() - started) / 1000});
     console.log(JSON.stringify(results.at(-1)));
     mlp.dispose();

@@ -82,9 +82,14 @@ function toBytes(values: Float32Array, count: number): number[][] {
     Array.from(values.subarray(i * CIFAR_PIXELS, (i + 1) * CIFAR_PIXELS), (v) => Math.round(Math.min(1, Math.max(0, v)) * 255)));
 }
 
-function decodeRows(decoder: Module, rows: Float32Array, m: number): number[][] {
+async function decodeRows(decoder: Module, rows: Float32Array, m: number): Promise<number[][]> {
   const n = rows.length / m;
-  return tf.tidy(() => toBytes(decoder.apply(tf.tensor2d(rows, [n, m])).dataSync() as Float32Array, n));
+  const images = tf.tidy(() => decoder.apply(tf.tensor2d(rows, [n, m])));
+  try {
+    return toBytes(await images.data() as Float32Array, n);
+  } finally {
+    images.dispose();
+  }
 }
 
 /**
@@ -174,9 +179,9 @@ export async function runCifarJob(config: CifarConfig, job: JobPlan<CifarJob>, d
       train: () => reconstructionError(decoder, table.snapshot(), m, xTrain, 'mse'),
       grid: async () => decodeRows(decoder, (await fitRows(xGrid)).rows, m),
     } : {
-      test: async () => encodeAndMeasure(encoder, decoder, xTest, m, 'mse').loss,
-      train: () => encodeAndMeasure(encoder, decoder, xTrain, m, 'mse').loss,
-      grid: async () => decodeRows(decoder, encodeAndMeasure(encoder, decoder, xGrid, m, 'mse').rows, m),
+      test: async () => (await encodeAndMeasure(encoder, decoder, xTest, m, 'mse')).loss,
+      train: async () => (await encodeAndMeasure(encoder, decoder, xTrain, m, 'mse')).loss,
+      grid: async () => decodeRows(decoder, (await encodeAndMeasure(encoder, decoder, xGrid, m, 'mse')).rows, m),
     };
     const onEpoch = async (r: EpochReport) => {
       tick(epochUnits(model, args.perClass), label);
@@ -185,7 +190,7 @@ export async function runCifarJob(config: CifarConfig, job: JobPlan<CifarJob>, d
       if (evalAt.has(epoch) || end) {
         const point = {epoch, runningTrainLoss: r.loss, testLoss: await measure.test()};
         if (evalAt.has(epoch)) curve.push(point);
-        if (end) ends.set(epoch, {point, trainLoss: measure.train(), seconds: secondsSince(started)});
+        if (end) ends.set(epoch, {point, trainLoss: await measure.train(), seconds: secondsSince(started)});
       }
       if (gridAt.has(epoch) || epoch === args.subsetEpoch) {
         const pixels = await measure.grid();
@@ -205,7 +210,8 @@ export async function runCifarJob(config: CifarConfig, job: JobPlan<CifarJob>, d
       testImages: xTest.shape[0],
     };
     // The grid's originals travel with the records that have grids, so a report needs no data.
-    const originals = () => toBytes(xGrid.dataSync() as Float32Array, xGrid.shape[0]);
+    const gridValues = await xGrid.data() as Float32Array;
+    const originals = () => toBytes(gridValues, xGrid.shape[0]);
     const last = ends.get(epochs)!;
     const records: CifarRecord[] = [{
       ...fields, scenario: args.scenario, trainLoss: last.trainLoss, testLoss: last.point.testLoss, epochs, curve, grids,

@@ -72,9 +72,14 @@ function rounded(values: Float32Array, images: number): number[][] {
     Array.from(values.subarray(i * PIXELS, (i + 1) * PIXELS), (v) => Math.round(v * 1000) / 1000));
 }
 
-function decodeRows(decoder: Module, rows: Float32Array, m: number, count: number): number[][] {
+async function decodeRows(decoder: Module, rows: Float32Array, m: number, count: number): Promise<number[][]> {
   const n = Math.min(count, rows.length / m);
-  return tf.tidy(() => rounded(decoder.apply(tf.tensor2d(rows.subarray(0, n * m), [n, m])).dataSync() as Float32Array, n));
+  const images = tf.tidy(() => decoder.apply(tf.tensor2d(rows.subarray(0, n * m), [n, m])));
+  try {
+    return rounded(await images.data() as Float32Array, n);
+  } finally {
+    images.dispose();
+  }
 }
 
 interface PointContext {
@@ -118,12 +123,12 @@ async function decoderAlone(ctx: PointContext) {
   encoder.dispose();
   const record: MnistRecord = {
     ...common, model: 'decoder', testSet: ctx.testSet,
-    trainLoss: reconstructionError(decoder, table.snapshot(), m, xTrain, 'bce'),
+    trainLoss: await reconstructionError(decoder, table.snapshot(), m, xTrain, 'bce'),
     testLoss: fitted.loss,
-    testMse: reconstructionError(decoder, fitted.rows, m, xTest, 'mse'),
+    testMse: await reconstructionError(decoder, fitted.rows, m, xTest, 'mse'),
     seconds: secondsSince(started),
-    reconstructions: decodeRows(decoder, fitted.rows, m, config.gridImages),
-    originals: rounded(xTest.dataSync() as Float32Array, Math.min(config.gridImages, xTest.shape[0])),
+    reconstructions: await decodeRows(decoder, fitted.rows, m, config.gridImages),
+    originals: rounded(await xTest.data() as Float32Array, Math.min(config.gridImages, xTest.shape[0])),
   };
   return {record, decoder};
 }
@@ -140,14 +145,14 @@ async function autoencoder(ctx: PointContext, frozenDecoder?: Model) {
     encoder, decoder, freezeDecoder: Boolean(frozenDecoder), data: xTrain, epochs: config.epochs, loss: 'bce', settings: config,
     seed: config.seed + 6, onEpoch: () => ctx.tick(ctx.samples, `${ctx.label} ${model}`),
   });
-  const test = encodeAndMeasure(encoder, decoder, xTest, m, 'bce');
+  const test = await encodeAndMeasure(encoder, decoder, xTest, m, 'bce');
   const record: MnistRecord = {
     ...commonFields(ctx, decoder, encoder), model, testSet: ctx.testSet,
-    trainLoss: encodeAndMeasure(encoder, decoder, xTrain, m, 'bce').loss,
+    trainLoss: (await encodeAndMeasure(encoder, decoder, xTrain, m, 'bce')).loss,
     testLoss: test.loss,
-    testMse: reconstructionError(decoder, test.rows, m, xTest, 'mse'),
+    testMse: await reconstructionError(decoder, test.rows, m, xTest, 'mse'),
     seconds: secondsSince(started),
-    reconstructions: decodeRows(decoder, test.rows, m, config.gridImages),
+    reconstructions: await decodeRows(decoder, test.rows, m, config.gridImages),
   };
   return {record, decoder, encoder};
 }
@@ -199,18 +204,18 @@ async function oodOut(ctx: PointContext, dIn: {record: MnistRecord; decoder: Mod
     const fittedOut = await fitTestRows({decoder: dIn.decoder, data: xOut, dim: m, loss: 'bce', seed: config.seed + 5, inference: config.inference});
     const dOut: MnistRecord = {
       ...dIn.record, testSet: 'out', testLoss: fittedOut.loss,
-      testMse: reconstructionError(dIn.decoder, fittedOut.rows, m, xOut, 'mse'),
+      testMse: await reconstructionError(dIn.decoder, fittedOut.rows, m, xOut, 'mse'),
       seconds: secondsSince(started),
-      reconstructions: decodeRows(dIn.decoder, fittedOut.rows, m, config.gridImages),
-      originals: rounded(xOut.dataSync() as Float32Array, Math.min(config.gridImages, xOut.shape[0])),
+      reconstructions: await decodeRows(dIn.decoder, fittedOut.rows, m, config.gridImages),
+      originals: rounded(await xOut.data() as Float32Array, Math.min(config.gridImages, xOut.shape[0])),
     };
     dIn.decoder.dispose();
     const ae = await autoencoder(ctx);
-    const out = encodeAndMeasure(ae.encoder, ae.decoder, xOut, m, 'bce');
+    const out = await encodeAndMeasure(ae.encoder, ae.decoder, xOut, m, 'bce');
     const aeOut: MnistRecord = {
       ...ae.record, testSet: 'out', testLoss: out.loss,
-      testMse: reconstructionError(ae.decoder, out.rows, m, xOut, 'mse'),
-      reconstructions: decodeRows(ae.decoder, out.rows, m, config.gridImages),
+      testMse: await reconstructionError(ae.decoder, out.rows, m, xOut, 'mse'),
+      reconstructions: await decodeRows(ae.decoder, out.rows, m, config.gridImages),
     };
     ae.encoder.dispose();
     ae.decoder.dispose();

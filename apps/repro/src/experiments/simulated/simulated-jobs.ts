@@ -71,10 +71,10 @@ export async function runSimulatedJob(config: SimulatedConfig, job: JobPlan<Simu
   const {data, m, seed, xTrain, xTest, decoder, encoder} = setUpPoint(config, samples);
   const zTest = data.test.z.data;
   const common = {samples, ...loadsOf({samples, dataDim: config.dataDim, latentDim: m, decoder, encoder})};
-  const encoderRecord = (model: 'encoder' | 'autoencoder', epochs: number, started: number): SimulatedRecord => {
-    const test = encodeAndMeasure(encoder, decoder, xTest, m, 'mse');
+  const encoderRecord = async (model: 'encoder' | 'autoencoder', epochs: number, started: number): Promise<SimulatedRecord> => {
+    const test = await encodeAndMeasure(encoder, decoder, xTest, m, 'mse');
     return {
-      model, ...common, trainLoss: encodeAndMeasure(encoder, decoder, xTrain, m, 'mse').loss, testLoss: test.loss,
+      model, ...common, trainLoss: (await encodeAndMeasure(encoder, decoder, xTrain, m, 'mse')).loss, testLoss: test.loss,
       pcc: meanAbsUnitCorrelation(zTest, test.rows, m), pccFlattened: flattenedCorrelation(zTest, test.rows),
       epochs, seconds: secondsSince(started),
     };
@@ -86,7 +86,7 @@ export async function runSimulatedJob(config: SimulatedConfig, job: JobPlan<Simu
         encoder, decoder, freezeDecoder: false, data: xTrain, epochs: config.autoencoderEpochs, loss: 'mse', settings: config,
         seed: seed + 7, onEpoch: () => tick(samples, `autoencoder N=${samples}`),
       });
-      return [encoderRecord('autoencoder', config.autoencoderEpochs, started)];
+      return [await encoderRecord('autoencoder', config.autoencoderEpochs, started)];
     }
     const started = performance.now();
     const table = createTrainingRows({size: samples, dim: m, seed: seed + 3, settings: config});
@@ -94,7 +94,7 @@ export async function runSimulatedJob(config: SimulatedConfig, job: JobPlan<Simu
       decoder, data: xTrain, table, epochs: config.epochs, loss: 'mse', settings: config, seed: seed + 4,
       onEpoch: () => tick(samples, `decoder N=${samples}`),
     });
-    const trainLoss = reconstructionError(decoder, table.snapshot(), m, xTrain);
+    const trainLoss = await reconstructionError(decoder, table.snapshot(), m, xTrain);
     const fitted = await fitTestRows({decoder, data: xTest, dim: m, loss: 'mse', seed: seed + 5, inference: config.inference});
     const decoderRecord: SimulatedRecord = {
       model: 'decoder', ...common, trainLoss, testLoss: fitted.loss,
@@ -106,7 +106,7 @@ export async function runSimulatedJob(config: SimulatedConfig, job: JobPlan<Simu
       encoder, decoder, freezeDecoder: true, data: xTrain, epochs: config.epochs, loss: 'mse', settings: config,
       seed: seed + 6, onEpoch: () => tick(samples, `encoder N=${samples}`),
     });
-    return [decoderRecord, encoderRecord('encoder', config.epochs, encStarted)];
+    return [decoderRecord, await encoderRecord('encoder', config.epochs, encStarted)];
   } finally {
     tf.dispose([xTrain, xTest]);
     decoder.dispose();
