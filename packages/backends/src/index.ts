@@ -1,5 +1,6 @@
 export {
   useBackend,
+  describeBackend,
   parseBackendChoice,
   backendNameOf,
   isBackendInstalled,

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describeEachBackend} from '@encoderless/test-utils';
 import {explainNoAdapter} from './backend-packages';
-import {useBackend, parseBackendChoice, installedBackends, isBackendInstalled, backendNameOf, describeAdapter} from './index';
+import {useBackend, parseBackendChoice, installedBackends, isBackendInstalled, backendNameOf, describeAdapter, describeBackend} from './index';
 
 describe('parseBackendChoice', () => {
   it('takes the option first, then ENCODERLESS_BACKEND, then wasm', () => {
@@ -101,5 +101,17 @@ describe('explainNoAdapter', () => {
     const loader = mkdtempSync(join(tmpdir(), 'vulkan-'));
     writeFileSync(join(loader, 'libvulkan.so.1'), '');
     expect(explainNoAdapter([empty, loader])).toMatch(/^Vulkan has no driver for a GPU here/);
+  });
+});
+
+describe('describeBackend', () => {
+  it('names wasm with its SIMD build, webgpu with its adapter, the others by name', () => {
+    const base = {tfjsName: 'x', packageName: 'y'};
+    expect(describeBackend({...base, name: 'wasm', simd: true})).toBe('wasm (SIMD)');
+    expect(describeBackend({...base, name: 'wasm', simd: false})).toBe('wasm (no SIMD)');
+    expect(describeBackend({...base, name: 'cpu'})).toBe('cpu');
+    const adapter = {vendor: 'nvidia', architecture: 'hopper', device: '', description: 'NVIDIA: 550.54.15', software: false};
+    expect(describeBackend({...base, name: 'webgpu', adapter})).toBe('webgpu on nvidia hopper (NVIDIA: 550.54.15)');
+    expect(describeAdapter({...adapter, vendor: '', architecture: '', description: ''})).toBe('unknown GPU');
   });
 });

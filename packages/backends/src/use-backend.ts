@@ -3,7 +3,7 @@ import type {setWasmPaths} from '@tensorflow/tfjs-backend-wasm';
 import {BadConfigError, describe} from '@encoderless/errors';
 import {MissingBackendError, UnknownBackendError} from './backend-errors';
 import {environment, isPackageAvailable, loadGpu, loadGradients, loadPackage, platform} from './backend-packages';
-import {startWebGpu, type GpuAdapterInfo} from './start-webgpu';
+import {describeAdapter, startWebGpu, type GpuAdapterInfo} from './start-webgpu';
 import {registerWasmKernels} from './wasm-kernels';
 
 /** The backends encoderless knows, by the name users type. */
@@ -146,6 +146,16 @@ async function loadBackendPackage(name: BackendName): Promise<object | undefined
     throw new MissingBackendError(
       `useBackend: backend '${name}' could not load ${packageName}: ${(err as Error).message}`);
   }
+}
+
+/**
+ * One line naming what `useBackend` started, for logs and reports: `wasm (SIMD)`, `cpu`,
+ * `webgpu on nvidia hopper (NVIDIA: 550.54.15)`.
+ */
+export function describeBackend(info: BackendInfo): string {
+  if (info.simd !== undefined) return `${info.name} (${info.simd ? 'SIMD' : 'no SIMD'})`;
+  if (info.adapter !== undefined) return `${info.name} on ${describeAdapter(info.adapter)}`;
+  return info.name;
 }
 
 /** Where the wasm backend finds its `.wasm` files: a URL prefix ending in `/`, or one URL per file. */

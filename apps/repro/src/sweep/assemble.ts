@@ -38,7 +38,7 @@ export function readPoints(experiment: AnyExperiment, dir: string, run: RunRecor
  */
 export async function assembleOutputs(experiment: AnyExperiment, dir: string, run: RunRecord,
   points: ReadonlyMap<string, readonly TimedRecord[]>, plan: readonly JobPlan[],
-  meta: Pick<OutputInput<object, TimedRecord>, 'wallSeconds' | 'resumed'> = {}): Promise<string[]> {
+  meta: Pick<OutputInput<object, TimedRecord>, 'wallSeconds' | 'resumed' | 'adapter'> = {}): Promise<string[]> {
   const records = [...points.values()].flat();
   const missing = plan.map((j) => j.key).filter((k) => !points.has(k));
   const computeSeconds = records.reduce((s, r) => s + r.seconds, 0);
@@ -54,6 +54,7 @@ export async function assembleOutputs(experiment: AnyExperiment, dir: string, ru
   });
   const timings = {
     computeSeconds, ...(meta.wallSeconds === undefined ? {} : {wallSeconds: meta.wallSeconds}),
+    ...(meta.adapter === undefined ? {} : {adapter: meta.adapter}),
     points: Object.fromEntries([...points].map(([key, rs]) => [key, rs.map((r) => r.seconds)])),
   };
   const write = (name: string, f: (path: string) => Promise<void>) => onPath(join(dir, name), '--out', () => f(join(dir, name)));

@@ -57,6 +57,8 @@ export interface OutputInput<C, R> {
   readonly wallSeconds?: number;
   /** Jobs done before this invocation (resume), of all. */
   readonly resumed?: {readonly done: number; readonly of: number};
+  /** The GPU this invocation ran on (webgpu: `describeAdapter`); absent on CPU backends and in a later `report`. */
+  readonly adapter?: string;
 }
 
 export interface Outputs {

@@ -10,7 +10,7 @@ export function runHeader(input: OutputInput<{seed: number}, unknown>, quickNote
   const wall = input.wallSeconds === undefined ? '' : `; wall time ${(input.wallSeconds / 60).toFixed(1)} min` +
     (input.resumed ? ` (this invocation only: ${input.resumed.done} of ${input.resumed.of} jobs were done before it)` : '');
   const lines = [
-    `Backend ${input.backend}; ${presetText}${overrides.length ? `, overridden by flags: ${overrides.join(' ')}` : ''}; ` +
+    `Backend ${input.backend}${input.adapter ? ` on ${input.adapter}` : ''}; ${presetText}${overrides.length ? `, overridden by flags: ${overrides.join(' ')}` : ''}; ` +
     `seed ${config.seed}; data: ${data.source}${(data.notes ?? []).map((n) => `, ${n}`).join('')}; ` +
     `compute time (summed over jobs) ${(input.computeSeconds / 60).toFixed(1)} min${wall}. Settings: \`config.json\`; ` +
     'wall times of each point: `timings.json`.',

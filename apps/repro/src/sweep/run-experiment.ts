@@ -1,5 +1,5 @@
 import {availableParallelism} from 'node:os';
-import {BACKEND_ENV_VAR, BACKEND_NAMES, isBackendInstalled, useBackend, type BackendName} from '@encoderless/backends';
+import {BACKEND_ENV_VAR, BACKEND_NAMES, describeAdapter, describeBackend, isBackendInstalled, useBackend, type BackendName} from '@encoderless/backends';
 import {BadConfigError, MissingBackendError} from '@encoderless/errors';
 import {createProgress} from '@encoderless/report';
 import {parseCommandLine} from '../flags/command-line';
@@ -155,7 +155,7 @@ export async function runExperiment(experiment: AnyExperiment, run: ResolvedRun,
         'thread; --jobs 1 with --threads, or --threads 1 with --jobs, uses the cores better');
     }
     const perWorker = experiment.workerBytes?.(config);
-    log(`encoderless ${experiment.name}: backend ${backend.name}${backend.simd === undefined ? '' : backend.simd ? ' (SIMD)' : ' (no SIMD)'}, ` +
+    log(`encoderless ${experiment.name}: backend ${describeBackend(backend)}, ` +
       `${preset} preset, ${plan.length} points${shard ? ` (shard ${shard.index}/${shard.count}: ${mine.length})` : ''}, ` +
       `${workers} worker${workers === 1 ? '' : 's'}, output ${out}`);
     log(`  data: ${data.identity.source}${(data.identity.notes ?? []).map((n) => `; ${n}`).join('')}`);
@@ -185,8 +185,9 @@ export async function runExperiment(experiment: AnyExperiment, run: ResolvedRun,
     }
     const wallSeconds = (performance.now() - started) / 1000;
     // A shard's wall time is not the sweep's: its report gives the compute time only.
-    const written = await assembleOutputs(experiment, dir, record, all, plan, shard ? {}
-      : {wallSeconds, ...(doneBefore > 0 ? {resumed: {done: doneBefore, of: mine.length}} : {})});
+    const adapter = backend.adapter ? {adapter: describeAdapter(backend.adapter)} : {};
+    const written = await assembleOutputs(experiment, dir, record, all, plan, shard ? adapter
+      : {wallSeconds, ...(doneBefore > 0 ? {resumed: {done: doneBefore, of: mine.length}} : {}), ...adapter});
     log(`done in ${wallSeconds.toFixed(0)} s: ${written.map((f) => `${out}/${f}`).join(', ')}`);
   } finally {
     await lock.release();

@@ -3,7 +3,7 @@ import {
   fitAutoDecoder, formatFitReport, lossCurve, representationMap, summarizeFit, toTable, type DecoderOption, type FitAutoDecoderOptions,
 } from '@encoderless/autodecoder';
 import {fileHandler} from '@encoderless/autodecoder/node';
-import {useBackend} from '@encoderless/backends';
+import {describeAdapter, describeBackend, useBackend} from '@encoderless/backends';
 import {writeCsv} from '@encoderless/datasets/node';
 import {BadConfigError} from '@encoderless/errors';
 import {createProgress, renderLineChart, renderScatterChart} from '@encoderless/report';
@@ -120,7 +120,7 @@ export const fitCommand: Command = {
     const source = flags.get('DATA') as string;
     const samples = 'rows' in data ? data.rows : data.shape[0];
     const threads = options.threads ?? 1;
-    log(`encoderless fit: ${source}, ${samples} samples; backend ${backend.name}${threads > 1 ? `, ${threads} threads` : ''}; output ${out}`);
+    log(`encoderless fit: ${source}, ${samples} samples; backend ${describeBackend(backend)}${threads > 1 ? `, ${threads} threads` : ''}; output ${out}`);
     const progress = createProgress({total: epochs, label: 'fit'});
     const controller = new AbortController();
     const onInterrupt = () => {
@@ -161,7 +161,8 @@ export const fitCommand: Command = {
         await writeFileAtomic(join(dir, 'loss.svg'), renderLineChart(lossCurve(model)));
         await writeFileAtomic(join(dir, 'report.md'), `${formatFitReport(summary, `Auto-decoder fit of ${source}`)}\n` +
           '![representations, first two principal components](map.svg)\n\n![loss per epoch](loss.svg)\n');
-        await writeJsonAtomic(join(dir, 'fit.json'), {data: source, backend: backend.name, threads, summary, settings: model.settings});
+        await writeJsonAtomic(join(dir, 'fit.json'), {data: source, backend: backend.name,
+          ...(backend.adapter ? {adapter: describeAdapter(backend.adapter)} : {}), threads, summary, settings: model.settings});
       });
       log(`done: ${summary.stopReason === 'aborted' ? 'stopped early (Ctrl-C); ' : ''}${out}: ${MODEL_FOLDER_FILES.join(', ')}`);
     } finally {

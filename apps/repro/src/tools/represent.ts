@@ -1,5 +1,5 @@
 import {toTable} from '@encoderless/autodecoder';
-import {useBackend} from '@encoderless/backends';
+import {describeBackend, useBackend} from '@encoderless/backends';
 import {BadConfigError} from '@encoderless/errors';
 import {createProgress} from '@encoderless/report';
 import {formatFlagHelp, parseCommandLine} from '../flags/command-line';
@@ -48,7 +48,7 @@ export const representCommand: Command = {
       const data = await readDataFile(flags.get('DATA') as string, 'DATA', {...csv, ...(labelColumns ? {labelColumns} : {})});
       const given = (flag: string, key: string) => (flags.has(flag) ? {[key]: flags.get(flag)} : {});
       const steps = (flags.get('max-steps') as number | undefined) ?? model.settings.transform.maxSteps;
-      log(`encoderless represent: ${flags.get('DATA')} against ${flags.get('MODEL')} (m = ${model.latentDim}); backend ${backend.name}`);
+      log(`encoderless represent: ${flags.get('DATA')} against ${flags.get('MODEL')} (m = ${model.latentDim}); backend ${describeBackend(backend)}`);
       const progress = createProgress({total: steps, label: 'represent'});
       let done = 0;
       const result = await model.transform(data, {
