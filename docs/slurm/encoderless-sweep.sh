@@ -9,7 +9,7 @@
 #SBATCH --mem=6G
 #SBATCH --time=2-00:00:00
 #SBATCH --output=logs/encoderless-mnist-%A_%a.log
-# GPU route: --gres=gpu:1 here, tfjs-node-gpu installed beside the packages, and --backend node-gpu below.
+# GPU route: --gres=gpu:1 here, the Vulkan loader and driver on the node (docs/gpu.md), and --backend webgpu below.
 set -euo pipefail
 
 # Same flags in every task; only --shard differs. A task that fails can be resubmitted alone
