@@ -5,16 +5,26 @@ import {join} from 'node:path';
 
 // describeEachBackend is about what jest reports, so the suite runs in a child jest and its JSON
 // report is read: a broken backend must fail its tests, an absent one must be skipped out loud.
-describe('describeEachBackend', () => {
+type Report = {testResults: {assertionResults: {fullName: string; status: string; failureMessages: string[]}[]}[]};
+
+/** The fixture suite in a child jest, with `env` added; its stderr, exit status and JSON report. */
+function runFixture(env: Record<string, string> = {}) {
   const out = join(mkdtempSync(join(tmpdir(), 'describe-each-backend-')), 'report.json');
   const run = spawnSync(process.execPath, [
     require.resolve('jest/bin/jest'), '--rootDir', join(__dirname, '..'), '--testMatch', '**/fixtures/describe-each-backend.fixture.ts',
     '--json', '--outputFile', out, '--ci',
-  ], {encoding: 'utf8', timeout: 60_000});
-  const report = JSON.parse(readFileSync(out, 'utf8')) as {
-    testResults: {assertionResults: {fullName: string; status: string; failureMessages: string[]}[]}[];
-  };
+  ], {encoding: 'utf8', timeout: 60_000, env: {...process.env, ...env}});
+  const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
   const test = (backend: string) => report.testResults[0].assertionResults.find((a) => a.fullName.startsWith(`backend ${backend} `))!;
+  return {run, test};
+}
+
+// The webgpu probe's answer is given (ENCODERLESS_WEBGPU_PROBE), so these do not depend on this machine's GPU.
+const NO_GPU = JSON.stringify({absent: 'no adapter (stand-in)'});
+const A_GPU = JSON.stringify({adapter: {vendor: 'stand-in'}});
+
+describe('describeEachBackend', () => {
+  const {run, test} = runFixture({ENCODERLESS_WEBGPU_PROBE: NO_GPU, ENCODERLESS_REQUIRE_WEBGPU: ''});
 
   it('a working backend runs its tests', () => {
     expect(test('good').status).toBe('passed');
@@ -40,5 +50,25 @@ describe('describeEachBackend', () => {
     expect(test('absent').fullName).toMatch(/skipped: its package is not installed/);
     expect(run.stderr).toMatch(/skipping backend absent: its package is not installed/);
     expect(run.status).toBe(1); // the broken ones fail the run
+  });
+});
+
+describe('describeEachBackend and webgpu', () => {
+  it('webgpu without an adapter is skipped, naming the reason', () => {
+    const {run, test} = runFixture({ENCODERLESS_WEBGPU_PROBE: NO_GPU, ENCODERLESS_REQUIRE_WEBGPU: ''});
+    expect(test('webgpu').status).toBe('pending');
+    expect(test('webgpu').fullName).toMatch(/skipped: no adapter \(stand-in\)/);
+    expect(run.stderr).toMatch(/skipping backend webgpu: no adapter \(stand-in\)/);
+  });
+
+  it('with ENCODERLESS_REQUIRE_WEBGPU=1 (CI), webgpu without an adapter fails instead', () => {
+    const {test} = runFixture({ENCODERLESS_WEBGPU_PROBE: NO_GPU, ENCODERLESS_REQUIRE_WEBGPU: '1'});
+    expect(test('webgpu').status).toBe('failed');
+    expect(test('webgpu').failureMessages.join('\n')).toMatch(/ENCODERLESS_REQUIRE_WEBGPU=1, but the webgpu backend cannot run here: no adapter \(stand-in\)/);
+  });
+
+  it('webgpu with an adapter runs its tests', () => {
+    const {test} = runFixture({ENCODERLESS_WEBGPU_PROBE: A_GPU, ENCODERLESS_REQUIRE_WEBGPU: '1'});
+    expect(test('webgpu').status).toBe('passed');
   });
 });

@@ -172,7 +172,7 @@ export interface TestBackends {
  *
  * - A backend whose package is not installed is skipped: its tests are reported as skipped and
  *   the reason is printed, never silently. So is webgpu where no GPU adapter can be had (see
- *   `webGpuAbsentReason`).
+ *   `webGpuAbsentReason`), unless `ENCODERLESS_REQUIRE_WEBGPU=1` (CI), which makes that a failure.
  * - A backend that is installed but does not work (its package fails to load, tfjs refuses to
  *   initialise it, or `useBackend` resolves without switching) FAILS every test of its block:
  *   a broken backend must not pass a suite it never ran.
@@ -194,6 +194,16 @@ export function describeEachBackend(backends: TestBackends, names: readonly stri
       installed = true;
     }
     const absent = !installed ? 'its package is not installed' : name === 'webgpu' ? webGpuAbsentReason() : undefined;
+    if (absent !== undefined && name === 'webgpu' && process.env.ENCODERLESS_REQUIRE_WEBGPU === '1') {
+      // CI installs a GPU (a software one) and sets this: there, a skip would hide that the
+      // webgpu tests never ran.
+      describe(`backend ${name}`, () => {
+        it('runs (ENCODERLESS_REQUIRE_WEBGPU=1)', () => {
+          throw new Error(`describeEachBackend: ENCODERLESS_REQUIRE_WEBGPU=1, but the webgpu backend cannot run here: ${absent}`);
+        });
+      });
+      continue;
+    }
     if (absent !== undefined) {
       console.warn(`describeEachBackend: skipping backend ${name}: ${absent}`);
       describe.skip(`backend ${name} (skipped: ${absent})`, () => body(name));
