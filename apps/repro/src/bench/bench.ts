@@ -120,7 +120,7 @@ export async function runBench(options: BenchOptions, progress: (text: string) =
       for (const workload of BENCH_WORKLOADS) {
         if (workloads.some((w) => w.backend === backend && w.model === model && w.workload === workload && w.threads === threads &&
           w.submitBatch === submitBatch)) continue;
-        const on = runsOn?.software ? ` on ${runsOn.description}` : '';
+        const on = runsOn?.software ? ' on a software adapter' : '';
         workloads.push({backend, model, workload, threads, ...setting, status: killed ? 'timed out' : 'failed',
           note: killed ? `killed after ${2 * budget + 30} s (one batch did not finish${on})` : error ?? 'no result'});
       }

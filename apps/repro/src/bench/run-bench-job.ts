@@ -1,6 +1,6 @@
 import {join} from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import {describeAdapter, describeBackend, useBackend, type BackendInfo} from '@encoderless/backends';
+import {describeBackend, useBackend, type BackendInfo} from '@encoderless/backends';
 import {createLatentTable, fitRepresentations, trainAutoencoder, trainDecoder, type EpochReport, type ReplicaRecipe} from '@encoderless/latent';
 import type {Model} from '@encoderless/models';
 import {createRandom} from '@encoderless/random';
@@ -160,7 +160,8 @@ async function measureModel(job: Extract<BenchJob, {kind: 'model'}>, info: Backe
   // The first batch on a GPU compiles every shader pipeline the step uses: the second one tells
   // what a batch costs.
   const warmBatches = gpu ? 2 : 1;
-  const software = info.adapter?.software ? ` on a software adapter, ${describeAdapter(info.adapter)}, which is slower than wasm` : '';
+  // The adapter itself is named once, in the results' backends (the Ceilings table's "runs on").
+  const software = info.adapter?.software ? ' on a software adapter, which is slower than wasm' : '';
   const {decoder, encoder} = createZooPair(model);
   const decoderFlops = await forwardFlopsPerSample(decoder);
   const encoderFlops = await forwardFlopsPerSample(encoder);
