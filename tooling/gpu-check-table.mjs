@@ -1,6 +1,6 @@
 // The one table tooling/gpu-check.sh prints: the GPU backend (webgpu) beside wasm on the same
-// machine, from what the check wrote into its output folder: the bench's JSON and the two MNIST
-// run folders. Pure functions on parsed data (tested by gpu-check-table.test.mjs), then a thin
+// machine, from what the check wrote into its output folder: the bench's JSON files (one per
+// backend, run back to back) and the two MNIST run folders. Pure functions on parsed data (tested by gpu-check-table.test.mjs), then a thin
 // main that reads the files: `node tooling/gpu-check-table.mjs OUT` prints the table and writes
 // OUT/summary.md and OUT/summary.json.
 import {existsSync, readFileSync, readdirSync, writeFileSync} from 'node:fs';
@@ -139,6 +139,12 @@ export function formatTable(rows) {
   return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)].join('\n');
 }
 
+/** Several bench results as one: their backends and workloads together, the machine of the first. */
+export function mergeBench(results) {
+  if (results.length === 0) return undefined;
+  return {...results[0], backends: results.flatMap((r) => r.backends ?? []), workloads: results.flatMap((r) => r.workloads)};
+}
+
 /** One MNIST run folder as mnistRows takes it: its records (with wall times), wall time and claims; undefined if absent. */
 export function readRun(dir) {
   if (!existsSync(join(dir, 'points'))) return undefined;
@@ -153,8 +159,8 @@ export function readRun(dir) {
 }
 
 function main(out) {
-  const benchFile = join(out, 'bench.json');
-  const bench = existsSync(benchFile) ? JSON.parse(readFileSync(benchFile, 'utf8')) : undefined;
+  const bench = mergeBench(readdirSync(out).filter((f) => /^bench.*\.json$/.test(f)).sort().reverse()
+    .map((f) => JSON.parse(readFileSync(join(out, f), 'utf8'))));
   const gpuRun = readRun(join(out, 'mnist-webgpu')), wasmRun = readRun(join(out, 'mnist-wasm'));
   const rows = [...(bench ? benchRows(bench) : []), ...mnistRows(gpuRun, wasmRun)];
   const summary = summarize(gpuRun, wasmRun);
@@ -166,7 +172,7 @@ function main(out) {
     formatTable(rows),
     '',
     `claims: ${summary.claimsAgree} of ${summary.claims} verdicts agree between webgpu and wasm; ` +
-      `largest test-loss difference: ${largest ? `${fixed(100 * largest.difference, 2)}% (${largest.point})` : '–'}`,
+      `largest test-loss difference: ${largest ? `${Number((100 * largest.difference).toPrecision(2))}% (${largest.point})` : '–'}`,
   ].join('\n');
   writeFileSync(join(out, 'summary.md'), `${text}\n`);
   writeFileSync(join(out, 'summary.json'), `${JSON.stringify({rows, ...summary}, null, 2)}\n`);

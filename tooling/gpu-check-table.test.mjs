@@ -2,7 +2,7 @@
 // records and report lines: `node --test tooling/gpu-check-table.test.mjs`.
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import {benchRows, formatTable, mnistRows, parseClaims, summarize} from './gpu-check-table.mjs';
+import {benchRows, formatTable, mergeBench, mnistRows, parseClaims, summarize} from './gpu-check-table.mjs';
 
 describe('parseClaims', () => {
   it('reads the number, claim and verdict of each claim line, whatever bold text the detail holds', () => {
@@ -44,6 +44,16 @@ describe('benchRows', () => {
     assert.equal(rows[1].compare, 'speed-up 5.00×');
     assert.deepEqual(rows[2], {check: 'bench cifar-4x4 infer, samples/s', webgpu: 'timed out', wasm: '20.0', compare: '–',
       detail: 'webgpu: one batch took 30 s'});
+  });
+});
+
+describe('mergeBench', () => {
+  it('one result from a bench per backend: backends and workloads together, the machine of the first', () => {
+    const gpu = {cores: 16, backends: [{backend: 'webgpu', description: 'webgpu on nvidia hopper'}], workloads: [{backend: 'webgpu'}]};
+    const wasm = {cores: 16, backends: [{backend: 'wasm', description: 'wasm (SIMD)'}], workloads: [{backend: 'wasm'}]};
+    assert.deepEqual(mergeBench([gpu, wasm]), {cores: 16, backends: [...gpu.backends, ...wasm.backends],
+      workloads: [{backend: 'webgpu'}, {backend: 'wasm'}]});
+    assert.equal(mergeBench([]), undefined);
   });
 });
 
