@@ -83,3 +83,47 @@ describe('compareBenchResults', () => {
     expect(text).toMatch(/\| cpu +\| cifar-1x1 \| train +\| +1 \| timed out +\| timed out +\| – +\|/);
   });
 });
+
+describe('webgpu rows (version 3)', () => {
+  const gpuStep = {steps: 12, reads: 1, submits: 3, dispatches: 36, hostMs: 43.49, recordMs: 35.71, waitMs: 43.14};
+  const next: BenchResults = {
+    ...results(300), version: 3,
+    backends: [{backend: 'wasm', description: 'wasm (SIMD)'}, {backend: 'webgpu', description: 'webgpu on nvidia hopper (NVIDIA: 550.54.15)', software: false}],
+    ceilings: [{backend: 'webgpu', status: 'ok', matmulGflops: 900, conv2dGflops: 400}],
+    workloads: [
+      {backend: 'webgpu', model: 'sparse', workload: 'train', threads: 1, submitBatch: 15, status: 'ok', samplesPerSecond: 600, gpuStep},
+      {backend: 'webgpu', model: 'sparse', workload: 'train', threads: 1, submitBatch: 1000, status: 'ok', samplesPerSecond: 900},
+      {backend: 'webgpu', model: 'sparse', workload: 'train', threads: 2, status: 'skipped', note: 'threads split each batch'},
+    ],
+    memory: [{backend: 'webgpu', model: 'sparse', threads: 1, submitBatch: 15, peakRssMB: 300, tfTensors: 5, tfMB: 1}],
+  };
+
+  it('names what each backend ran on, and the submit batch of each measured webgpu row', () => {
+    const text = formatBenchResults(next);
+    expect(text).toMatch(/\| webgpu +\| webgpu on nvidia hopper \(NVIDIA: 550\.54\.15\) \| +900 \| +400 \|/);
+    expect(text).toMatch(/\| webgpu, submit\/15 +\| sparse \| train \| +1 \| 600 /);
+    expect(text).toMatch(/\| webgpu, submit\/1000 \| sparse \| train \| +1 \| 900 /);
+    expect(text).toMatch(/\| webgpu +\| sparse \| train \| +2 \| skipped /);
+    expect(text).toMatch(/\| webgpu, submit\/15 \| sparse \| +1 \| +300 \|/);
+  });
+
+  it('prints the GPU steps table: reads, submits, dispatches, host and wait time per step, and µs per dispatch', () => {
+    const text = formatBenchResults(next);
+    expect(text).toMatch(/### GPU steps\n\n.*host ms\/step \(the dispatch overhead\): wall time of a step not spent waiting on a GPU read/);
+    // µs per dispatch: 35.71 ms of recording / 36 dispatches = 991.9 µs. The row without counts is not in this table.
+    expect(text).toMatch(/\| webgpu, submit\/15 \| sparse \| train \| +600 \| +1 \| +3 \| +36 \| +43\.49 \| +35\.71 \| +991\.9 \| +43\.14 \| +12 \|/);
+    expect(text.split('### GPU steps')[1].split('### Memory')[0]).not.toMatch(/submit\/1000/);
+  });
+
+  it('version-2 files: no runs-on column and no GPU steps table', () => {
+    const text = formatBenchResults(results(300));
+    expect(text).not.toMatch(/runs on|### GPU steps/);
+  });
+
+  it('--compare against a version-2 file: its webgpu rows ran tfjs\'s submit batch, 15', () => {
+    const old: BenchResults = {...results(30), workloads: [{backend: 'webgpu', model: 'sparse', workload: 'train', status: 'ok', samplesPerSecond: 300}]};
+    const text = compareBenchResults(next, old);
+    expect(text).toMatch(/\| webgpu, submit\/15 +\| sparse \| train \| +1 \| 300 +\| 600 +\| 2\.00× +\|/);
+    expect(text).toMatch(/\| webgpu, submit\/1000 \| sparse \| train \| +1 \| absent +\| 900 +\| – +\|/);
+  });
+});

@@ -1,6 +1,6 @@
 import {BadDataFileError} from '@encoderless/errors';
 import {toMarkdownTable, type TableRow} from '@encoderless/report';
-import type {BenchWorkload} from './bench-options';
+import {TFJS_SUBMIT_BATCH, type BenchWorkload} from './bench-options';
 
 /** How a measurement ended. */
 export type BenchStatus = 'ok' | 'timed out' | 'failed' | 'skipped';
@@ -25,6 +25,46 @@ export interface WorkloadResult {
   readonly gflops?: number;
   /** gflops / (threads × the backend's one-thread conv2d ceiling measured in the same run). */
   readonly ceilingRatio?: number;
+  /**
+   * webgpu only: dispatches recorded per queue submit (tfjs's WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE);
+   * absent in files before version 3, which ran tfjs's default.
+   */
+  readonly submitBatch?: number;
+  /** webgpu only: what one step asks of the GPU, averaged over the timed runs. */
+  readonly gpuStep?: GpuStepCounts;
+}
+
+/**
+ * What one training step does on the GPU, counted and timed by wrapping the WebGPU backend in
+ * the bench worker (`gpu-probe.ts`), averaged over the timed runs' steps. The dispatch overhead
+ * is `hostMs`: the wall time of a step that is not spent waiting on a GPU read, i.e. what the
+ * CPU does per step (the step's graph, tfjs's kernels, recording the dispatches, the rows'
+ * update after the read); `recordMs` is its part inside runWebGPUProgram. `waitMs` is the time
+ * from the read's call until its values are back: the GPU finishing what was queued.
+ */
+export interface GpuStepCounts {
+  /** Steps the figures average over. */
+  readonly steps: number;
+  /** GPU reads (buffers mapped back to the CPU) per step: the trainers' target is 1. */
+  readonly reads: number;
+  /** device.queue.submit calls per step. */
+  readonly submits: number;
+  /** Compute dispatches per step. */
+  readonly dispatches: number;
+  /** Wall time per step not spent waiting on a read, ms. */
+  readonly hostMs: number;
+  /** Of hostMs, the time inside runWebGPUProgram (recording dispatches and the submits they trigger), ms. */
+  readonly recordMs: number;
+  /** Time per step waiting on reads, ms. */
+  readonly waitMs: number;
+}
+
+/** The backend a bench ran on, as `describeBackend` names it: `wasm (SIMD)`, `webgpu on nvidia hopper (…)`. */
+export interface BackendResult {
+  readonly backend: string;
+  readonly description: string;
+  /** webgpu only: the adapter is a software rasteriser (lavapipe, SwiftShader): correct, and slower than wasm. */
+  readonly software?: boolean;
 }
 
 /** What one backend does at its best, measured in the same run: the ceiling. */
@@ -43,6 +83,8 @@ export interface MemoryResult {
   readonly backend: string;
   readonly model: string;
   readonly threads?: number;
+  /** webgpu only: the worker's submit batch (see WorkloadResult). */
+  readonly submitBatch?: number;
   /** Peak resident set of the process (process.resourceUsage().maxRSS). */
   readonly peakRssMB: number;
   /** wasm only: the size of its linear memory (it only grows). */
@@ -72,7 +114,8 @@ export interface PeerResult {
 }
 
 export interface BenchResults {
-  readonly version: 1 | 2;
+  /** 3 added `backends`, and on webgpu rows `submitBatch` and `gpuStep`. */
+  readonly version: 1 | 2 | 3;
   readonly date: string;
   readonly node: string;
   readonly cpus: string;
@@ -84,6 +127,8 @@ export interface BenchResults {
   readonly peers?: readonly PeerResult[];
   readonly batchSize: number;
   readonly runs: number;
+  /** What each backend ran on (absent before version 3). */
+  readonly backends?: readonly BackendResult[];
   readonly ceilings: readonly CeilingResult[];
   readonly workloads: readonly WorkloadResult[];
   readonly memory: readonly MemoryResult[];
@@ -104,13 +149,28 @@ const round = (x: number | undefined, digits: number): number | null =>
 /** Threads of a result; results from before the threads axis ran on one. */
 const threadsOf = (x: {threads?: number}): number => x.threads ?? 1;
 
+/** A webgpu result's submit batch (files before version 3 ran tfjs's default); undefined on other backends. */
+const submitBatchOf = (w: WorkloadResult): number | undefined => (w.backend === 'webgpu' ? w.submitBatch ?? TFJS_SUBMIT_BATCH : undefined);
+
+/** Whether two results measure the same thing: backend, model, step, threads and submit batch. */
+const sameCell = (a: WorkloadResult, b: WorkloadResult): boolean =>
+  a.backend === b.backend && a.model === b.model && a.workload === b.workload && threadsOf(a) === threadsOf(b) &&
+  submitBatchOf(a) === submitBatchOf(b);
+
+/** The backend column of a result: webgpu rows name their submit batch, the one knob they have that others lack. */
+const backendLabel = (w: WorkloadResult): string => {
+  const batch = w.status === 'skipped' ? undefined : submitBatchOf(w);
+  return batch === undefined ? w.backend : `${w.backend}, submit/${batch}`;
+};
+
 /**
  * Scaling efficiency of a result at N threads: its samples/s ÷ (N × samples/s of the same
  * backend, model and step at one thread); undefined without both.
  */
 export function scalingEfficiency(r: BenchResults, w: WorkloadResult): number | undefined {
   const n = threadsOf(w);
-  const one = r.workloads.find((o) => o.backend === w.backend && o.model === w.model && o.workload === w.workload && threadsOf(o) === 1);
+  const one = r.workloads.find((o) => o.backend === w.backend && o.model === w.model && o.workload === w.workload && threadsOf(o) === 1 &&
+    submitBatchOf(o) === submitBatchOf(w));
   if (w.status !== 'ok' || one?.status !== 'ok' || !one.samplesPerSecond || w.samplesPerSecond === undefined) return undefined;
   return w.samplesPerSecond / (n * one.samplesPerSecond);
 }
@@ -135,14 +195,39 @@ export function withCeilingRatios(workloads: readonly WorkloadResult[], ceilings
 
 const percent = (x: number | undefined): string | null => (x === undefined ? null : `${(100 * x).toFixed(0)}%`);
 
-/** The results as markdown tables: ceilings, workloads, memory, latent table, and the PyTorch peer if given. */
+/** What a step does on the GPU, one row per webgpu result that has the counts. */
+function gpuStepRows(r: BenchResults): TableRow[] {
+  return r.workloads.flatMap((w): TableRow[] => {
+    const g = w.gpuStep;
+    if (g === undefined) return [];
+    return [{
+      backend: backendLabel(w), model: w.model, step: w.workload, 'samples/s': round(w.samplesPerSecond, 1),
+      'reads/step': round(g.reads, 2), 'submits/step': round(g.submits, 2), 'dispatches/step': round(g.dispatches, 1),
+      'host ms/step': round(g.hostMs, 2), 'of which recording': round(g.recordMs, 2),
+      'µs/dispatch': round(g.dispatches > 0 ? (1000 * g.recordMs) / g.dispatches : undefined, 1),
+      'GPU wait ms/step': round(g.waitMs, 2), steps: g.steps,
+    }];
+  });
+}
+
+/** The text above the GPU steps table: what its columns measure. */
+const GPU_STEP_LEGEND = 'Counted by wrapping the WebGPU backend in the bench worker, averaged over the timed runs. ' +
+  'host ms/step (the dispatch overhead): wall time of a step not spent waiting on a GPU read, i.e. the CPU building the ' +
+  'step, running tfjs\'s kernels, recording dispatches, and updating rows after the read; of which recording: the time ' +
+  'inside runWebGPUProgram (µs/dispatch: that divided by the dispatches). GPU wait: from the read\'s call until its ' +
+  'values are back. submit/N: dispatches per queue submit (WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE).';
+
+/** The results as markdown tables: ceilings, workloads, GPU steps, memory, latent table, and the PyTorch peer if given. */
 export function formatBenchResults(r: BenchResults): string {
+  const description = new Map((r.backends ?? []).map((b) => [b.backend, b.description]));
   const ceilings = r.ceilings.map((c): TableRow => ({
-    backend: c.backend, 'matmul GFLOP/s': round(c.matmulGflops, 2), 'conv2d GFLOP/s': round(c.conv2dGflops, 2),
+    backend: c.backend, ...(r.backends ? {'runs on': description.get(c.backend) ?? ''} : {}),
+    'matmul GFLOP/s': round(c.matmulGflops, 2), 'conv2d GFLOP/s': round(c.conv2dGflops, 2),
     status: c.status === 'ok' ? '' : `${c.status}${c.note ? `: ${c.note}` : ''}`,
   }));
+  const gpuSteps = gpuStepRows(r);
   const workloads = r.workloads.map((w): TableRow => ({
-    backend: w.backend, model: w.model, step: w.workload, threads: threadsOf(w),
+    backend: backendLabel(w), model: w.model, step: w.workload, threads: threadsOf(w),
     'samples/s': w.status === 'ok' ? round(w.samplesPerSecond, 1) : w.status,
     scaling: threadsOf(w) === 1 ? null : percent(scalingEfficiency(r, w)),
     runs: w.runs ? w.runs.length : 0,
@@ -152,7 +237,7 @@ export function formatBenchResults(r: BenchResults): string {
     note: w.note ?? '',
   }));
   const memory = r.memory.map((m): TableRow => ({
-    backend: m.backend, model: m.model, threads: threadsOf(m), 'peak RSS MB': round(m.peakRssMB, 0), 'wasm heap MB': round(m.wasmHeapMB, 0),
+    backend: m.submitBatch === undefined ? m.backend : `${m.backend}, submit/${m.submitBatch}`, model: m.model, threads: threadsOf(m), 'peak RSS MB': round(m.peakRssMB, 0), 'wasm heap MB': round(m.wasmHeapMB, 0),
     'tf tensors held': m.tfTensors, 'tf MB held': round(m.tfMB, 1),
   }));
   const table = r.latentTable.map((t): TableRow => ({rows: t.rows, dim: t.dim, 'µs per step (32 rows)': round(t.microsPerStep, 1)}));
@@ -163,6 +248,7 @@ export function formatBenchResults(r: BenchResults): string {
     '', '### Ceilings', '', toMarkdownTable(ceilings),
     '', '### Steps', '', 'scaling: samples/s at N threads ÷ (N × samples/s at one thread).',
     '', toMarkdownTable(workloads),
+    ...(gpuSteps.length ? ['', '### GPU steps', '', GPU_STEP_LEGEND, '', toMarkdownTable(gpuSteps)] : []),
     '', '### Memory', '', toMarkdownTable(memory),
     ...(table.length ? ['', '### Latent table', '', toMarkdownTable(table)] : []),
     ...peers,
@@ -225,10 +311,9 @@ export function compareBenchResults(next: BenchResults, prev: BenchResults): str
     return {backend: c.backend, 'matmul GFLOP/s': ratio(c.matmulGflops, p?.matmulGflops), 'conv2d GFLOP/s': ratio(c.conv2dGflops, p?.conv2dGflops)};
   });
   const workloads = next.workloads.map((w): TableRow => {
-    const p = prev.workloads.find((o) => o.backend === w.backend && o.model === w.model && o.workload === w.workload &&
-      threadsOf(o) === threadsOf(w));
+    const p = prev.workloads.find((o) => sameCell(o, w));
     const show = (x: WorkloadResult | undefined) => (x?.status === 'ok' ? round(x.samplesPerSecond, 1) : x?.status ?? 'absent');
-    return {backend: w.backend, model: w.model, step: w.workload, threads: threadsOf(w), 'old samples/s': show(p), 'new samples/s': show(w),
+    return {backend: backendLabel(w), model: w.model, step: w.workload, threads: threadsOf(w), 'old samples/s': show(p), 'new samples/s': show(w),
       'new/old': ratio(w.status === 'ok' ? w.samplesPerSecond : undefined, p?.status === 'ok' ? p.samplesPerSecond : undefined)};
   });
   return ['### new / old: ceilings', '', toMarkdownTable(ceilings), '', '### new / old: steps', '', toMarkdownTable(workloads)].join('\n');

@@ -1,5 +1,5 @@
 export {runBench} from './bench';
-export {BENCH_MODELS, BENCH_WORKLOADS} from './bench-options';
+export {BENCH_MODELS, BENCH_WORKLOADS, TFJS_SUBMIT_BATCH} from './bench-options';
 export type {BenchModel, BenchWorkload, BenchOptions} from './bench-options';
 export {compareBenchResults, formatBenchResults, parsePeerResult} from './bench-report';
 export type {BenchResults, PeerResult} from './bench-report';

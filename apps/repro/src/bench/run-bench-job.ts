@@ -1,14 +1,15 @@
 import {join} from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import {useBackend} from '@encoderless/backends';
+import {describeBackend, useBackend, type BackendInfo} from '@encoderless/backends';
 import {createLatentTable, fitRepresentations, trainAutoencoder, trainDecoder, type EpochReport, type ReplicaRecipe} from '@encoderless/latent';
 import type {Model} from '@encoderless/models';
 import {createRandom} from '@encoderless/random';
-import type {BenchModel, BenchWorkload} from './bench-options';
-import type {CeilingResult, LatentTableResult, MemoryResult, WorkloadResult} from './bench-report';
+import {TFJS_SUBMIT_BATCH, type BenchModel, type BenchWorkload} from './bench-options';
+import type {BackendResult, CeilingResult, LatentTableResult, MemoryResult, WorkloadResult} from './bench-report';
 import {achievedGflops, median} from './bench-report';
 import {createZooPair} from './bench-zoo';
 import {countKernelFlops, stepFlops, type KernelRecord} from './count-flops';
+import {attachGpuProbe, perStep, type GpuProbe, type GpuWindow} from './gpu-probe';
 
 /** One unit of work for a worker process: it gets its own process, so its memory is its own. */
 export type BenchJob =
@@ -17,11 +18,14 @@ export type BenchJob =
     readonly kind: 'model'; readonly backend: string; readonly model: BenchModel; readonly threads: number;
     readonly workloads: readonly BenchWorkload[]; readonly runs: number; readonly batches: number;
     readonly batchSize: number; readonly budgetSeconds: number;
+    /** webgpu only: WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE for this worker. Default tfjs's. */
+    readonly submitBatch?: number;
   }
   | {readonly kind: 'latent-table'; readonly sizes: readonly number[]; readonly dim: number; readonly steps: number};
 
 /** What a worker reports, one line per finished measurement: a killed worker loses only the rest. */
 export type JobReport =
+  | {readonly type: 'backend'; readonly backend: BackendResult}
   | {readonly type: 'ceiling'; readonly ceiling: CeilingResult}
   | {readonly type: 'workload'; readonly workload: WorkloadResult}
   | {readonly type: 'memory'; readonly memory: MemoryResult}
@@ -73,6 +77,12 @@ async function forwardFlopsPerSample(model: Model): Promise<number> {
   }
 }
 
+/** Where a timed pass ended (performance.now(), ms) and how many steps it took: the GPU probe's window. */
+interface PassEnd {
+  readonly endedAt: number;
+  readonly steps: number;
+}
+
 /** How one run of a workload trains: its model, data and thread count, and when to stop. */
 interface RunSettings {
   readonly decoder: Model;
@@ -82,7 +92,7 @@ interface RunSettings {
   readonly epochs: number;
   readonly threads: number;
   readonly replica: ReplicaRecipe;
-  readonly onEpoch: (report: EpochReport) => void;
+  readonly onEpoch: (report: EpochReport, end: PassEnd) => void;
   readonly shouldStop: () => boolean;
 }
 
@@ -96,8 +106,9 @@ interface RunSettings {
  * evaluation is not counted; it runs on one thread.
  */
 async function runEpochsOf(workload: BenchWorkload, s: RunSettings): Promise<void> {
+  const steps = Math.ceil(s.data.shape[0] / s.batchSize);
   const common = {data: s.data, epochs: s.epochs, batchSize: s.batchSize, seed: 1, threads: s.threads, replica: s.replica,
-    onEpoch: s.onEpoch, shouldStop: s.shouldStop};
+    onEpoch: (r: EpochReport) => s.onEpoch(r, {endedAt: performance.now(), steps}), shouldStop: s.shouldStop};
   if (workload === 'autoencoder') {
     const {optimizer} = await trainAutoencoder({encoder: s.encoder, decoder: s.decoder, ...common});
     optimizer.dispose();
@@ -106,10 +117,13 @@ async function runEpochsOf(workload: BenchWorkload, s: RunSettings): Promise<voi
   const dim = s.decoder.inputShape[0];
   if (workload === 'infer') {
     for (let epoch = 0; epoch < s.epochs; epoch++) {
-      let seconds = NaN;
-      await fitRepresentations({decoder: s.decoder, data: s.data, dim, maxSteps: 1, convergence: false, seed: 1,
-        onStep: (r) => { seconds = r.seconds; }});
-      s.onEpoch({epoch, loss: NaN, seconds});
+      let seconds = NaN, endedAt = NaN;
+      const {settings} = await fitRepresentations({decoder: s.decoder, data: s.data, dim, maxSteps: 1, convergence: false, seed: 1,
+        onStep: (r) => {
+          seconds = r.seconds;
+          endedAt = performance.now();
+        }});
+      s.onEpoch({epoch, loss: NaN, seconds}, {endedAt, steps: Math.ceil(s.data.shape[0] / settings.batchSize)});
       if (s.shouldStop()) break;
     }
     return;
@@ -129,8 +143,25 @@ async function runEpochsOf(workload: BenchWorkload, s: RunSettings): Promise<voi
 const WARM_UP_MS = 3000;
 const MAX_WARM_UP_EPOCHS = 1000;
 
-async function measureModel(job: Extract<BenchJob, {kind: 'model'}>, report: (r: JobReport) => void): Promise<void> {
+/**
+ * On webgpu: the submit batch this worker runs with, set, and a probe on the backend that
+ * counts each step's reads, submits and dispatches. Undefined elsewhere.
+ */
+function startGpuCounters(job: Extract<BenchJob, {kind: 'model'}>): {submitBatch: number; probe: GpuProbe} | undefined {
+  if (job.backend !== 'webgpu') return undefined;
+  const submitBatch = job.submitBatch ?? TFJS_SUBMIT_BATCH;
+  tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', submitBatch);
+  return {submitBatch, probe: attachGpuProbe(tf.backend())};
+}
+
+async function measureModel(job: Extract<BenchJob, {kind: 'model'}>, info: BackendInfo, report: (r: JobReport) => void): Promise<void> {
   const {backend, model, threads, runs, batches, batchSize} = job;
+  const gpu = startGpuCounters(job);
+  // The first batch on a GPU compiles every shader pipeline the step uses: the second one tells
+  // what a batch costs.
+  const warmBatches = gpu ? 2 : 1;
+  // The adapter itself is named once, in the results' backends (the Ceilings table's "runs on").
+  const software = info.adapter?.software ? ' on a software adapter, which is slower than wasm' : '';
   const {decoder, encoder} = createZooPair(model);
   const decoderFlops = await forwardFlopsPerSample(decoder);
   const encoderFlops = await forwardFlopsPerSample(encoder);
@@ -145,50 +176,61 @@ async function measureModel(job: Extract<BenchJob, {kind: 'model'}>, report: (r:
     const end = performance.now() + (job.budgetSeconds * 1000) / job.workloads.length;
     const flopsPerSample = workload === 'train' ? stepFlops(decoderFlops, 'train')
       : workload === 'infer' ? stepFlops(decoderFlops, 'rows-only') : stepFlops(decoderFlops + encoderFlops, 'train');
-    const base = {backend, model, workload, threads, flopsPerSample};
+    const base = {backend, model, workload, threads, flopsPerSample, ...(gpu ? {submitBatch: gpu.submitBatch} : {})};
     if (workload === 'infer' && threads > 1) {
       report({type: 'workload', workload: {...base, status: 'skipped',
         note: 'fitRepresentations runs on one thread (each row steps on its own gradient); spread many new samples over processes instead'}});
       continue;
     }
-    // One batch on this thread first: it warms the kernels up and tells whether a run fits.
-    const warmStart = performance.now();
-    await runEpochsOf(workload, {decoder, encoder, data: warmData, batchSize, epochs: 1, threads: 1, replica,
-      onEpoch: () => undefined, shouldStop: () => false});
-    const perBatchMs = performance.now() - warmStart;
+    // One batch on this thread first (two on a GPU): it warms the kernels up and tells whether a run fits.
+    let perBatchMs = 0;
+    for (let b = 0; b < warmBatches; b++) {
+      const warmStart = performance.now();
+      await runEpochsOf(workload, {decoder, encoder, data: warmData, batchSize, epochs: 1, threads: 1, replica,
+        onEpoch: () => undefined, shouldStop: () => false});
+      perBatchMs = performance.now() - warmStart;
+    }
     // Then one call: its first epoch (which starts the workers) and the epochs within the
     // warm-up time after it are untimed; each later epoch is one timed run of `batches` batches,
     // as long as the next one fits the budget. The warm-up takes at most a quarter of the budget.
     const warmUpMs = Math.min(WARM_UP_MS, (end - performance.now()) / 4);
-    const seconds: number[] = [];
+    const seconds: number[] = [], windows: GpuWindow[] = [];
     let lastMs = perBatchMs * batches, warmUntil = Infinity;
     if (performance.now() + warmUpMs + 2 * lastMs < end) {
       await runEpochsOf(workload, {
         decoder, encoder, data, batchSize, epochs: runs + MAX_WARM_UP_EPOCHS, threads, replica,
-        onEpoch: (r) => {
+        onEpoch: (r, {endedAt, steps}) => {
           lastMs = 1000 * r.seconds;
+          const began = endedAt - 1000 * r.seconds;
+          // Every pass is taken from the probe (it forgets what came before), the timed ones kept.
+          const window = gpu?.probe.take(began, endedAt, steps);
           if (r.epoch === 0) warmUntil = performance.now() + warmUpMs;
-          else if (performance.now() - 1000 * r.seconds >= warmUntil) seconds.push(r.seconds); // began warm
+          else if (began >= warmUntil) { // began warm
+            seconds.push(r.seconds);
+            if (window) windows.push(window);
+          }
         },
         shouldStop: () => seconds.length >= runs || performance.now() + lastMs > end,
       });
     }
     if (seconds.length === 0) {
       report({type: 'workload', workload: {...base, status: 'timed out',
-        note: `one batch took ${(perBatchMs / 1000).toFixed(1)} s; a warm-up (${(WARM_UP_MS / 1000).toFixed(0)} s at most) and a timed run of ${batches} would not fit the budget`}});
+        note: `one batch took ${(perBatchMs / 1000).toFixed(1)} s${software}; a warm-up (${(WARM_UP_MS / 1000).toFixed(0)} s at most) ` +
+          `and a timed run of ${batches} would not fit the budget`}});
       continue;
     }
     const speeds = seconds.map((sec) => n / sec);
     const samplesPerSecond = median(speeds);
+    const gpuStep = perStep(windows);
     report({type: 'workload', workload: {...base, status: 'ok', samplesPerSecond, runs: speeds,
-      gflops: achievedGflops(flopsPerSample, samplesPerSecond),
+      gflops: achievedGflops(flopsPerSample, samplesPerSecond), ...(gpuStep ? {gpuStep} : {}),
       ...(speeds.length < runs ? {note: `${speeds.length} of ${runs} runs fit the budget`} : {})}});
   }
   tf.dispose([data, warmData]);
   const heap = (tf.backend() as unknown as {wasm?: {HEAPU8?: Uint8Array}}).wasm?.HEAPU8?.length;
   const mem = tf.memory();
   report({type: 'memory', memory: {
-    backend, model, threads, peakRssMB: process.resourceUsage().maxRSS / 1024,
+    backend, model, threads, ...(gpu ? {submitBatch: gpu.submitBatch} : {}), peakRssMB: process.resourceUsage().maxRSS / 1024,
     ...(heap === undefined ? {} : {wasmHeapMB: heap / 2 ** 20}),
     tfTensors: mem.numTensors, tfMB: mem.numBytes / 2 ** 20,
   }});
@@ -217,7 +259,9 @@ export async function runBenchJob(job: BenchJob, report: (r: JobReport) => void)
     for (const rows of job.sizes) report({type: 'latent-table', table: measureLatentTable(rows, job.dim, job.steps)});
     return;
   }
-  await useBackend(job.backend);
+  const info = await useBackend(job.backend);
+  report({type: 'backend', backend: {backend: job.backend, description: describeBackend(info),
+    ...(info.adapter ? {software: info.adapter.software} : {})}});
   if (job.kind === 'ceilings') report({type: 'ceiling', ceiling: await measureCeilings(job.backend)});
-  else await measureModel(job, report);
+  else await measureModel(job, info, report);
 }

@@ -6,7 +6,8 @@ describe('encoderless bench (flags only: timing runs belong to the benchmark its
     const lines: string[] = [];
     expect(await main(['bench', '--help'], (l) => lines.push(l))).toBe(0);
     const help = lines.join('\n');
-    for (const flag of ['--quick', '--out', '--compare', '--models', '--backends', '--runs', '--batches', '--batch-size', '--cpu-budget', '--budget']) {
+    for (const flag of ['--quick', '--out', '--compare', '--models', '--backends', '--runs', '--batches', '--batch-size', '--cpu-budget', '--budget',
+      '--webgpu-submit-batch']) {
       expect(help).toContain(flag);
     }
     expect(help).toMatch(/--runs <integer> +timed runs per workload; the median is quoted \(default 5\)/);
@@ -16,6 +17,7 @@ describe('encoderless bench (flags only: timing runs belong to the benchmark its
     await expect(main(['bench', '--model', 'mnist'], () => {})).rejects.toThrow(/encoderless bench: unknown flag --model; .*did you mean --models\?/);
     await expect(main(['bench', '--models', 'mnist,imagenet'], () => {})).rejects.toThrow(/--models takes some of mnist, cifar-1x1, cifar-4x4, sparse/);
     await expect(main(['bench', '--runs', '0'], () => {})).rejects.toThrow(/--runs takes an integer ≥ 1, got '0'/);
+    await expect(main(['bench', '--webgpu-submit-batch', '15,0'], () => {})).rejects.toThrow(/--webgpu-submit-batch takes .*got '15,0'/);
     await expect(main(['bench', '--backends', 'gpu'], () => {})).rejects.toThrow(/--backends takes some of wasm, webgpu, cpu, node, node-gpu/);
     await expect(main(['bench', '--compare', '/nonexistent/old.json'], () => {})).rejects.toThrow(/--compare \/nonexistent\/old.json: cannot read it \(ENOENT\)/);
   });

@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs';
 import {availableParallelism} from 'node:os';
 import {BACKEND_NAMES} from '@encoderless/backends';
-import {BENCH_MODELS, compareBenchResults, formatBenchResults, parsePeerResult, runBench, type BenchResults} from '../bench';
+import {BENCH_MODELS, TFJS_SUBMIT_BATCH, compareBenchResults, formatBenchResults, parsePeerResult, runBench, type BenchResults} from '../bench';
 import {BadDataFileError} from '@encoderless/errors';
 import {writeJsonAtomic} from '@encoderless/report/node';
 import {formatFlagHelp, parseCommandLine} from '../flags/command-line';
@@ -13,17 +13,21 @@ import type {Command} from '../commands';
 export const BENCH_KNOBS = {
   models: {kind: 'choice-list', choices: BENCH_MODELS, help: 'models to time'},
   backends: {kind: 'choice-list', choices: BACKEND_NAMES, help: 'backends to time (each skipped with a reason when not installed)'},
-  threads: {kind: 'integer-list', min: 1, max: availableParallelism(), help: 'threads per training run (the trainers\' threads option), at most the cores'},
+  threads: {kind: 'integer-list', min: 1, max: availableParallelism(),
+    help: 'threads per training run (the trainers\' threads option), at most the cores; webgpu runs 1 (more are reported as skipped)'},
+  webgpuSubmitBatch: {kind: 'integer-list', min: 1,
+    help: 'webgpu only: dispatches recorded per GPU queue submit (tfjs\'s WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE), each value its own row'},
   runs: {kind: 'integer', min: 1, help: 'timed runs per workload; the median is quoted'},
   batches: {kind: 'integer', min: 1, help: 'mini-batches per timed run'},
   batchSize: {kind: 'integer', min: 1, help: 'samples per mini-batch (the paper: 32)'},
-  cpuBudget: {kind: 'integer', min: 1, help: 'seconds per (model) on the cpu backend before "timed out"'},
+  cpuBudget: {kind: 'integer', min: 1, help: 'seconds per (model) on the cpu backend, and on webgpu with a software adapter, before "timed out"'},
   budget: {kind: 'integer', min: 1, help: 'seconds per (backend, model) on every other backend'},
 } as const satisfies Knobs;
 
 type BenchSettings = ConfigOf<typeof BENCH_KNOBS>;
 
-const FULL: BenchSettings = {models: BENCH_MODELS, backends: ['wasm', 'cpu'], threads: availableParallelism() >= 2 ? [1, 2] : [1], runs: 5, batches: 6, batchSize: 32, cpuBudget: 30, budget: 90};
+const FULL: BenchSettings = {models: BENCH_MODELS, backends: ['wasm', 'cpu'], threads: availableParallelism() >= 2 ? [1, 2] : [1],
+  webgpuSubmitBatch: [TFJS_SUBMIT_BATCH], runs: 5, batches: 6, batchSize: 32, cpuBudget: 30, budget: 90};
 const QUICK: BenchSettings = {...FULL, runs: 2, batches: 2, cpuBudget: 15, budget: 45};
 
 const OPTIONS = {
@@ -72,7 +76,7 @@ export const benchCommand: Command = {
       return parsePeerResult(text, file);
     });
     const results = await runBench({
-      models: s.models, backends: s.backends, threads: s.threads, runs: s.runs, batches: s.batches, batchSize: s.batchSize,
+      models: s.models, backends: s.backends, threads: s.threads, submitBatch: s.webgpuSubmitBatch, runs: s.runs, batches: s.batches, batchSize: s.batchSize,
       cpuBudgetSeconds: s.cpuBudget, budgetSeconds: s.budget, quick,
     }, (text) => process.stderr.write(`bench: ${text}\n`), peers);
     log(formatBenchResults(results));
