@@ -4,22 +4,22 @@ import * as tf from '@tensorflow/tfjs-core';
 import {isBackendInstalled, useBackend} from '@encoderless/backends';
 import {createModel, modelKinds, type ModelSpec} from '@encoderless/models';
 import {createRandom} from '@encoderless/random';
-import {describeEachBackend} from '@encoderless/test-utils';
+import {describeEachBackend, testBackendNames} from '@encoderless/test-utils';
 import {createAdam, negativeBinomialLoss, reduceLoss, sampleLosses, type ReconstructionLoss} from './index';
 
-// Every zoo model and every reconstruction loss, forward and backward, on webgpu (and wasm)
-// against tfjs-cpu on the same seeded inputs and weights: the loss and its gradient with respect
-// to the model's input (a decoder's rows), every trainable variable (batch norm's γ and β
-// included) and the negative-binomial dispersion; then Adam's update and the latent table's
-// gather with its gradient (a segment sum). Batches are small so that a software GPU runs them.
-// The MNIST models have the paper's sizes, and a linear MLP decoder has the MNIST decoder's first
-// layer at a batch of 8, where tfjs 4.22's webgpu splits K in the rows' gradient (see
-// registerWebGpuKernels): which program a kernel runs depends on the shapes. The CIFAR models
-// have capacity 8 instead of the paper's 64 (1x1) and 16 (4x4): the reference, tfjs-cpu's
-// Conv2DBackpropFilter, reads its operands through generic buffer accessors (a few million
-// products a second) and takes minutes at the paper's widths; the layers, kernels, strides,
-// paddings and batch norms are the paper's, and every width stays a multiple of 4, as the
-// paper's are, so that webgpu runs the same vectorised programs.
+// Every zoo model and every reconstruction loss, forward and backward, on webgpu and wasm (or the
+// backends ENCODERLESS_TEST_BACKENDS names) against tfjs-cpu on the same seeded inputs and
+// weights: the loss and its gradient with respect to the model's input (a decoder's rows), every
+// trainable variable (batch norm's γ and β included) and the negative-binomial dispersion; then
+// Adam's update and the latent table's gather with its gradient (a segment sum). Batches are
+// small so that a software GPU runs them. The MNIST models have the paper's sizes, and a linear
+// MLP decoder has the MNIST decoder's first layer at a batch of 8, where tfjs 4.22's webgpu
+// splits K in the rows' gradient (see registerWebGpuKernels): which program a kernel runs
+// depends on the shapes. The CIFAR models have capacity 8 instead of the paper's 64 (1x1) and
+// 16 (4x4): the reference, tfjs-cpu's Conv2DBackpropFilter, reads its operands through generic
+// buffer accessors (a few million products a second) and takes minutes at the paper's widths;
+// the layers, kernels, strides, paddings and batch norms are the paper's, and every width stays
+// a multiple of 4, as the paper's are, so that webgpu runs the same vectorised programs.
 //
 // Error of a tensor g: max|g − g_cpu| / max|g_cpu| (or max|g| where g_cpu is all zeros), so a
 // tensor is compared on its own scale; the loss likewise. Tolerance 1e-3: float32 sums over K
@@ -256,7 +256,7 @@ function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): 
   return {error: scale > 0 ? diff / scale : actualScale, scale};
 }
 
-describeEachBackend({useBackend, isBackendInstalled}, ['webgpu', 'wasm'], (backend) => {
+describeEachBackend({useBackend, isBackendInstalled}, testBackendNames(['webgpu', 'wasm']), (backend) => {
   for (const name of CHECKS.keys()) {
     it(`${name}: the loss and every gradient within ${TOLERANCE} of tfjs-cpu's (relative to the tensor's largest entry)`, async () => {
       const {outcome: expected} = await cpuOutcome(name);
