@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {MissingBackendError} from './backend-errors';
 import {explainNoAdapter, loadGpu, type GpuLike} from './backend-packages';
 import {registerWebGpuKernels} from './webgpu-kernels';
+import {keepDataDuringReads} from './webgpu-reads';
 
 /** The GPU a WebGPU backend runs on, as its adapter describes itself. */
 export interface GpuAdapterInfo {
@@ -70,7 +71,8 @@ function startedAdapter(): GpuAdapterInfo | undefined {
  * Start tfjs's WebGPU backend on the best adapter of this machine and register it as 'webgpu'
  * (it is not switched to: `useBackend` does that). In Node the GPU comes from Dawn's binding,
  * the `webgpu` package; in a page, from `navigator.gpu`. Our kernel corrections are registered
- * (`registerWebGpuKernels`). A second call returns the adapter of the backend already started.
+ * (`registerWebGpuKernels`), and each backend it makes keeps a tensor's data until its pending
+ * reads end (`keepDataDuringReads`). A second call returns the adapter of the backend already started.
  * Throws `MissingBackendError`, in one line, naming what is missing: the package, the Vulkan
  * loader, or any adapter at all.
  */
@@ -94,6 +96,7 @@ export async function startWebGpu(module: object, options: StartWebGpuOptions = 
   tf.registerBackend('webgpu', () => {
     const backend = new WebGPUBackend(device, adapter.info) as tf.KernelBackend & {[ADAPTER]?: GpuAdapterInfo};
     backend[ADAPTER] = info;
+    keepDataDuringReads(backend);
     return backend;
   }, 3);
   registerWebGpuKernels();

@@ -1,21 +1,21 @@
 // Child process of run-tfjs-specs.mjs: runs one spec bundle under jasmine 3 (in file order, as
 // tfjs's own runner does) and writes every spec's full name, status and first failure message
-// as JSON to the path given second. Its own exit code says only whether it could run at all.
+// as JSON to the path given second; the third is each spec's timeout in ms. Its own exit code
+// says only whether it could run at all.
 const {writeFileSync} = require('node:fs');
 const {resolve} = require('node:path');
 const Jasmine = require('jasmine');
 
-const [bundle, resultPath] = process.argv.slice(2);
+const [bundle, resultPath, timeoutMs] = process.argv.slice(2);
 const runner = new Jasmine();
 runner.exitOnCompletion = false;
 runner.randomizeTests(false);
-// tfjs's specs ask for 20 s (jasmine_util); the test command shares two cores with other packages.
-runner.jasmine.DEFAULT_TIMEOUT_INTERVAL = 60_000;
+runner.jasmine.DEFAULT_TIMEOUT_INTERVAL = Number(timeoutMs);
 runner.clearReporters();
 const specs = [];
 const firstMessage = (result) => result.failedExpectations[0]?.message.split('\n')[0] ?? '';
 runner.addReporter({
-  specDone: (result) => specs.push({name: result.fullName, status: result.status, message: firstMessage(result)}),
+  specDone: (result) => specs.push({name: result.fullName, status: result.status, message: firstMessage(result), ms: result.duration}),
   // An error in a beforeAll/afterAll belongs to no spec: report it as a failing pseudo-spec.
   suiteDone: (result) => {
     if (result.failedExpectations.length > 0) {
