@@ -1,20 +1,29 @@
 // The playground in a real browser: Debian's Chromium driven by playwright-core (which never
 // downloads a browser of its own). Serves the built page (apps/playground/dist) from a static
-// server on 127.0.0.1 twice: with the COOP/COEP headers (the page must run the multi-threaded
-// wasm build) and without them (the single-thread SIMD build). In each, it draws a digit with
-// synthetic pointer events and checks the fitted reconstruction's loss, trains a few epochs
-// and checks the loss falls, stops a run with the stop button; in the isolated run it also
-// stops the server and reloads (the service worker's copy must serve the page and fit again).
-// Saves full-page screenshots and prints what it measured.
+// server on 127.0.0.1 three times:
+// - isolated: with the COOP/COEP headers and the GPU off; the page must run on wasm, the
+//   multi-threaded build;
+// - plain: without the headers, GPU off; wasm, the single-thread SIMD build;
+// - webgpu: without the headers, with WebGPU on (WEBGPU_ARGS); the page must run on webgpu and
+//   name the adapter. With no GPU, Chromium's adapter is SwiftShader, a GPU emulated on the CPU.
+//   Where this Chromium gives no adapter at all (asked on a blank page), the run is skipped with
+//   a message saying so; where it gives one and the page still runs on wasm, the test fails.
+// In each, the page must fetch its backend's chunk and not the other's, draw a digit with
+// synthetic pointer events and fit it within the loss bound, and train a few epochs with a
+// falling loss; in the wasm runs it also stops a run with the stop button, and in the isolated
+// run it stops the server and reloads (the service worker's copy must serve the page and fit
+// again). Saves full-page screenshots and prints what it measured.
 //
 // Run: npx -y pnpm@9 test:browser (builds the page first), or, after a build,
-//   node tooling/check-playground.mjs [--out DIR] [--chromium PATH] [--epochs N]
+//   node tooling/check-playground.mjs [--out DIR] [--chromium PATH] [--epochs N] [--webgpu-epochs N]
+//     [--modes isolated,plain,webgpu]
 import {once} from 'node:events';
 import {createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {createServer} from 'node:http';
 import {availableParallelism, tmpdir} from 'node:os';
 import {extname, join, normalize, sep} from 'node:path';
 import {parseArgs} from 'node:util';
+import {gzipSync} from 'node:zlib';
 import {chromium} from 'playwright-core';
 
 const root = join(import.meta.dirname, '..');
@@ -22,6 +31,8 @@ const {values: args} = parseArgs({options: {
   out: {type: 'string', default: join(root, 'out', 'playground')},
   chromium: {type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'},
   epochs: {type: 'string', default: '4'},
+  'webgpu-epochs': {type: 'string', default: '2'},
+  modes: {type: 'string', default: 'isolated,plain,webgpu'},
 }});
 const site = join(root, 'apps', 'playground', 'dist');
 const about = JSON.parse(readFileSync(join(site, 'model', 'about.json'), 'utf8'));
@@ -37,8 +48,32 @@ const about = JSON.parse(readFileSync(join(site, 'model', 'about.json'), 'utf8')
 const LOSS_BOUND = 1.5 * about.testLossP90;
 const ISOLATION_HEADERS = {'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp'};
 const TYPES = {'.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.png': 'image/png'};
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync'];
+/** The wasm runs: no GPU, so navigator.gpu gives no adapter and the page must choose wasm by itself. */
+const WASM_ARGS = ['--disable-gpu'];
+/**
+ * The webgpu run, on Chromium 156 headless with no GPU. Chromium on Linux offers WebGPU adapters
+ * only behind --enable-unsafe-webgpu (without it requestAdapter() resolves to null); with it, it
+ * gives SwiftShader, a Vulkan GPU emulated on the CPU, as a fallback adapter. That alone computes
+ * until the first synchronous read (`dataSync`, which the trainers use): tfjs reads through a
+ * WebGPU canvas, whose texture Chromium cannot share ("Could not find SharedImageBackingFactory
+ * … WebgpuSwapChainTexture"): the read gives zeros and every createBuffer after it fails. The three
+ * flags after it make the GPU process itself run on SwiftShader, Vulkan and GL (ANGLE), which
+ * can share that texture; all three are needed, and --disable-gpu must not be given.
+ */
+const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-angle=swiftshader'];
+/**
+ * The runs. `patience` multiplies every timeout: on SwiftShader a fit takes minutes and an epoch
+ * of 500 digits several (about 2 samples/s on the 2 shared cores this was measured on), so the
+ * webgpu run trains `--webgpu-epochs` and leaves the stop button and the offline reload, which
+ * are the same on every backend, to the wasm runs.
+ */
+const MODES = {
+  isolated: {headers: ISOLATION_HEADERS, args: WASM_ARGS, backend: 'wasm', build: 'threaded-simd', patience: 1},
+  plain: {headers: {}, args: WASM_ARGS, backend: 'wasm', build: 'simd', patience: 1},
+  webgpu: {headers: {}, args: WEBGPU_ARGS, backend: 'webgpu', patience: 8},
+};
 
 /** A static server of `dir` on 127.0.0.1 (a free port), with extra headers on every response. */
 async function serve(dir, headers) {
@@ -79,11 +114,11 @@ async function drawSeven(page) {
   await page.mouse.up();
 }
 
-/** Draw, fit, check the loss bound; returns the fit's numbers. */
-async function drawAndFit(page) {
+/** Draw, fit, check the loss bound; returns the fit's numbers. `patience` multiplies the timeouts. */
+async function drawAndFit(page, patience = 1) {
   await drawSeven(page);
-  await waitState(page, 'fit-status', ['fitting'], 10_000);
-  await waitState(page, 'fit-status', ['done'], 120_000);
+  await waitState(page, 'fit-status', ['fitting'], patience * 10_000);
+  await waitState(page, 'fit-status', ['done'], patience * 120_000);
   const fit = await data(page, 'fit-status');
   const loss = Number(fit.loss);
   if (!(loss < LOSS_BOUND)) throw new Error(`the drawn 7's fitted loss ${loss.toFixed(4)} is not below the bound ${LOSS_BOUND.toFixed(4)}`);
@@ -93,11 +128,11 @@ async function drawAndFit(page) {
 }
 
 /** Train N = 500 for `epochs` epochs; the loss must fall from the first epoch to the last. */
-async function trainAndCheck(page, epochs) {
+async function trainAndCheck(page, epochs, patience = 1) {
   await page.selectOption('#samples', '500');
   await page.fill('#epochs', String(epochs));
-  await page.click('#train');
-  await waitState(page, 'train-status', ['done'], 300_000);
+  await page.click('#train', {timeout: patience * 30_000});
+  await waitState(page, 'train-status', ['done'], patience * 300_000);
   const run = await data(page, 'train-status');
   const losses = JSON.parse(run.losses), speeds = JSON.parse(run.speeds);
   if (losses.length !== epochs) throw new Error(`training ran ${losses.length} epochs, asked for ${epochs}`);
@@ -116,12 +151,53 @@ async function stopButton(page) {
   if (epochs >= 200) throw new Error('the stop button did not stop the run');
 }
 
-async function runMode({isolated, epochs}) {
-  const mode = isolated ? 'isolated' : 'plain';
-  const server = await serve(site, isolated ? ISOLATION_HEADERS : {});
+/** What navigator.gpu gives a blank page of this Chromium with `extra` flags: the adapter's info, or null. */
+async function probeAdapter(extra) {
+  const blank = mkdtempSync(join(tmpdir(), 'playground-blank-'));
+  writeFileSync(join(blank, 'index.html'), '<!doctype html><title>blank</title>');
+  // A page from 127.0.0.1 is a secure context, which navigator.gpu needs (about:blank is not one).
+  const server = await serve(blank, {});
+  const profile = mkdtempSync(join(tmpdir(), 'playground-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {executablePath: args.chromium, args: [...LAUNCH_ARGS, ...extra]});
+  try {
+    const page = context.pages()[0] ?? await context.newPage();
+    await page.goto(server.url);
+    return await page.evaluate(async () => {
+      const adapter = await navigator.gpu?.requestAdapter();
+      return adapter ? {vendor: adapter.info.vendor, architecture: adapter.info.architecture, description: adapter.info.description} : null;
+    });
+  } finally {
+    await context.close();
+    await server.close();
+    rmSync(profile, {recursive: true, force: true});
+    rmSync(blank, {recursive: true, force: true});
+  }
+}
+
+/**
+ * The page must fetch the chunk of the backend it runs on and not the other's (vite.config.mts
+ * names them); returns the scripts and .wasm it fetched with their sizes.
+ */
+function checkFetched(mode, backend, names) {
+  const other = backend === 'wasm' ? 'webgpu' : 'wasm';
+  if (!names.some((n) => n.startsWith(`tfjs-backend-${backend}-`) && n.endsWith('.js'))) {
+    throw new Error(`${mode}: the page runs on ${backend} but fetched no tfjs-backend-${backend}-*.js: ${names.join(', ')}`);
+  }
+  const wrong = names.filter((n) => n.startsWith(`tfjs-backend-${other}-`) || (backend === 'webgpu' && n.endsWith('.wasm')));
+  if (wrong.length) throw new Error(`${mode}: the page runs on ${backend} but fetched ${wrong.join(', ')}`);
+  const size = (kind) => names.filter((n) => n.endsWith(kind)).map((n) => readFileSync(join(site, 'assets', n)))
+    .reduce((t, bytes) => ({count: t.count + 1, raw: t.raw + bytes.length, gzip: t.gzip + gzipSync(bytes, {level: 9}).length}), {count: 0, raw: 0, gzip: 0});
+  return {names: names.sort(), js: size('.js'), wasm: size('.wasm')};
+}
+
+/** One run; `adapter` is what a blank page of this Chromium got from navigator.gpu (webgpu only). */
+async function runMode({mode, epochs, adapter}) {
+  const {headers, args: extra, backend: expectedBackend, build: expectedBuild, patience} = MODES[mode];
+  const isolated = mode === 'isolated';
+  const server = await serve(site, headers);
   const profile = mkdtempSync(join(tmpdir(), 'playground-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: args.chromium, args: LAUNCH_ARGS, viewport: {width: 1180, height: 1500},
+    executablePath: args.chromium, args: [...LAUNCH_ARGS, ...extra], viewport: {width: 1180, height: 1500},
   });
   const errors = [], log = [];
   const page = context.pages()[0] ?? await context.newPage();
@@ -134,21 +210,33 @@ async function runMode({isolated, epochs}) {
   }
   page.on('pageerror', (err) => errors.push(err.message));
   page.on('console', (m) => log.push(`${m.type()}: ${m.text()}`));
+  // The page's own requests (the service worker's precache of every file is not among them).
+  const fetched = new Set();
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.includes('/assets/')) fetched.add(path.slice(path.lastIndexOf('/') + 1));
+  });
   try {
     await page.goto(server.url);
     await waitState(page, 'backend', ['ready'], 60_000);
     const backend = await data(page, 'backend');
-    const expected = isolated ? 'threaded-simd' : 'simd';
-    if (backend.build !== expected) throw new Error(`${mode}: the page runs the ${backend.build} build, expected ${expected}`);
-    if (isolated ? Number(backend.threads) !== availableParallelism() : Number(backend.threads) !== 1) {
-      throw new Error(`${mode}: the page runs ${backend.threads} threads`);
+    const status = await page.textContent('#backend');
+    if (backend.name !== expectedBackend) throw new Error(`${mode}: the page runs on ${backend.name}, expected ${expectedBackend}: "${status}"`);
+    if (expectedBackend === 'wasm') {
+      if (backend.build !== expectedBuild) throw new Error(`${mode}: the page runs the ${backend.build} build, expected ${expectedBuild}`);
+      if (isolated ? Number(backend.threads) !== availableParallelism() : Number(backend.threads) !== 1) {
+        throw new Error(`${mode}: the page runs ${backend.threads} threads`);
+      }
+    } else if (backend.vendor !== adapter.vendor || backend.architecture !== adapter.architecture || !status.includes(backend.adapter)) {
+      throw new Error(`${mode}: the page does not name the adapter the browser gives (${adapter.vendor} ${adapter.architecture}): "${status}"`);
     }
     await waitState(page, 'fit-status', ['ready'], 60_000);
     await waitState(page, 'train-status', ['ready'], 60_000);
-    const fit = await drawAndFit(page);
-    const training = await trainAndCheck(page, epochs);
-    await page.screenshot({path: join(args.out, `playground-${mode}.png`), fullPage: true});
-    await stopButton(page);
+    const fit = await drawAndFit(page, patience);
+    const training = await trainAndCheck(page, epochs, patience);
+    const files = checkFetched(mode, expectedBackend, [...fetched]);
+    await page.screenshot({path: join(args.out, `playground-${mode}.png`), fullPage: true, timeout: patience * 30_000});
+    if (expectedBackend === 'wasm') await stopButton(page);
     let offline = null;
     if (isolated) {
       // Offline: the service worker has cached the site; stop the server and load the page again.
@@ -163,7 +251,8 @@ async function runMode({isolated, epochs}) {
       await page.screenshot({path: join(args.out, 'playground-offline.png'), fullPage: true});
     }
     if (errors.length > 0) throw new Error(`${mode}: errors in the page: ${errors.join('; ')}`);
-    return {mode, build: backend.build, threads: Number(backend.threads), fit, training, offline};
+    return {mode, files, backend: backend.name, build: backend.build, threads: backend.threads === undefined ? null : Number(backend.threads),
+      adapter: backend.adapter ?? null, software: backend.software === undefined ? null : backend.software === 'true', status, fit, training, offline};
   } catch (err) {
     // What the page showed and said, to see why.
     await page.screenshot({path: join(args.out, `playground-${mode}-failed.png`), fullPage: true}).catch(() => {});
@@ -186,22 +275,51 @@ async function main() {
     process.exit(1);
   }
   mkdirSync(args.out, {recursive: true});
-  for (const name of ['isolated', 'plain', 'offline', 'isolated-failed', 'plain-failed']) rmSync(join(args.out, `playground-${name}.png`), {force: true});
+  const modes = args.modes.split(',');
+  const unknown = modes.filter((m) => !(m in MODES));
+  if (unknown.length) {
+    console.error(`check-playground: --modes takes ${Object.keys(MODES).join(', ')}; got ${unknown.join(', ')}`);
+    process.exit(1);
+  }
+  for (const name of [...Object.keys(MODES), 'offline'].flatMap((m) => [m, `${m}-failed`])) rmSync(join(args.out, `playground-${name}.png`), {force: true});
   const epochs = Number(args.epochs);
   const started = performance.now();
-  const results = [];
-  for (const isolated of [true, false]) results.push(await runMode({isolated, epochs}));
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  console.log(`Chromium ${args.chromium}; bound on the drawn digit's loss ${LOSS_BOUND.toFixed(4)} (1.5 × held-out P90 ` +
-    `${about.testLossP90.toFixed(4)}) and half a grey page's ${(results[0].fit.blankLoss / 2).toFixed(4)}`);
-  console.log('| page | wasm build | threads | fit loss | descent s | steps/s (8 rows) | training loss by epoch (N = 500) | samples/s (epochs 2+, median) |');
-  console.log('| --- | --- | ---: | ---: | ---: | ---: | --- | ---: |');
-  for (const r of results) {
-    console.log(`| ${r.mode} | ${r.build} | ${r.threads} | ${r.fit.loss.toFixed(4)} | ${r.fit.computeSeconds.toFixed(2)} | ${Math.round(r.fit.stepsPerSecond)} | ` +
-      `${r.training.losses.map((l) => l.toFixed(4)).join(' → ')} | ${Math.round(median(r.training.speeds.slice(1)))} |`);
-    if (r.offline) console.log(`| offline (server stopped, service worker) | ${r.build} | ${r.threads} | ${r.offline.loss.toFixed(4)} | ${r.offline.computeSeconds.toFixed(2)} | ${Math.round(r.offline.stepsPerSecond)} | | |`);
+  const results = [], skipped = [];
+  for (const mode of modes) {
+    let adapter = null;
+    if (MODES[mode].backend === 'webgpu') {
+      adapter = await probeAdapter(MODES[mode].args);
+      if (adapter === null) {
+        const why = `SKIPPED the ${mode} run: ${args.chromium} with ${MODES[mode].args.join(' ')} gives a blank page no WebGPU adapter ` +
+          '(navigator.gpu.requestAdapter() resolved to null), so the page cannot be tested on webgpu here';
+        console.error(`\n${'!'.repeat(100)}\n${why}\n${'!'.repeat(100)}\n`);
+        skipped.push(why);
+        continue;
+      }
+    }
+    const modeStarted = performance.now();
+    const modeEpochs = MODES[mode].backend === 'webgpu' ? Number(args['webgpu-epochs']) : epochs;
+    results.push({...await runMode({mode, epochs: modeEpochs, adapter}), seconds: (performance.now() - modeStarted) / 1000});
   }
-  writeFileSync(join(args.out, 'results.json'), `${JSON.stringify({bound: LOSS_BOUND, results}, null, 2)}\n`);
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const rate = (x) => (x >= 10 ? String(Math.round(x)) : x.toFixed(1));
+  console.log(`Chromium ${args.chromium}; bound on the drawn digit's loss ${LOSS_BOUND.toFixed(4)} (1.5 × held-out P90 ` +
+    `${about.testLossP90.toFixed(4)})${results.length ? ` and half a grey page's ${(results[0].fit.blankLoss / 2).toFixed(4)}` : ''}`);
+  for (const r of results) console.log(`${r.mode}: ${r.status}`);
+  console.log('| page | backend | threads | fit loss | descent s | steps/s (8 rows) | training loss by epoch (N = 500) | samples/s (epochs 2+, median) | run s |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |');
+  for (const r of results) {
+    const backend = r.backend === 'wasm' ? `wasm, ${r.build}` : `webgpu, ${r.adapter}`;
+    console.log(`| ${r.mode} | ${backend} | ${r.threads ?? ''} | ${r.fit.loss.toFixed(4)} | ${r.fit.computeSeconds.toFixed(2)} | ${rate(r.fit.stepsPerSecond)} | ` +
+      `${r.training.losses.map((l) => l.toFixed(4)).join(' → ')} | ${rate(median(r.training.speeds.slice(1)))} | ${r.seconds.toFixed(0)} |`);
+    if (r.offline) console.log(`| offline (server stopped, service worker) | wasm, ${r.build} | ${r.threads} | ${r.offline.loss.toFixed(4)} | ${r.offline.computeSeconds.toFixed(2)} | ${rate(r.offline.stepsPerSecond)} | | | |`);
+  }
+  const kb = (bytes) => `${(bytes / 1000).toFixed(1)} kB`;
+  for (const {mode, files: {js, wasm}} of results) {
+    console.log(`${mode}: fetched ${js.count} scripts, ${kb(js.raw)} (${kb(js.gzip)} gzip)${wasm.count ? `, and ${wasm.count} .wasm, ${kb(wasm.raw)} (${kb(wasm.gzip)} gzip)` : ''}`);
+  }
+  for (const why of skipped) console.error(why);
+  writeFileSync(join(args.out, 'results.json'), `${JSON.stringify({bound: LOSS_BOUND, results, skipped}, null, 2)}\n`);
   console.log(`screenshots and results.json in ${args.out}; ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 

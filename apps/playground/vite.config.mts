@@ -72,9 +72,19 @@ export default defineConfig({
     target: 'es2022',
     rolldownOptions: {
       input: {index: 'index.html', sw: 'src/service-worker.ts'},
-      output: {entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js')},
-      // The packages import the wasm backend and their model loader lazily so that Node and other
-      // pages load them only when used; this page uses both at start, so one chunk is right.
+      output: {
+        entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js'),
+        // The two backends' chunks named after their package (rather than both 'dist-…', after the
+        // file they start from), so that a network log, the browser test's included, shows which
+        // one a page fetched.
+        chunkFileNames: (chunk) => {
+          const backend = chunk.facadeModuleId?.match(/@tensorflow[\\/](tfjs-backend-(?:wasm|webgpu))[\\/]/)?.[1];
+          return backend ? `assets/${backend}-[hash].js` : 'assets/[name]-[hash].js';
+        },
+      },
+      // @encoderless/autodecoder imports its model loader lazily so that other pages load it only
+      // when used; this page loads a model at start, so one chunk is right. (The wasm and webgpu
+      // backends stay chunks of their own: the page fetches the one it chooses.)
       onwarn(warning, warn) {
         if (warning.code !== 'INEFFECTIVE_DYNAMIC_IMPORT') warn(warning);
       },

@@ -5,7 +5,7 @@ import './style.css';
 import {principalComponents, type AutoDecoder} from '@encoderless/autodecoder';
 import type {MnistSplit} from '@encoderless/datasets';
 import {loadPretrained, loadTrainingDigits, type ModelAbout} from './assets';
-import {describeBackend, startBackend} from './backend';
+import {backendData, describeBackend, startBackend} from './backend';
 import {createDrawPad} from './draw-pad';
 import {createMapPainter, drawBars, drawDigits, drawLossCurve, frameAround, type MapFrame} from './draw';
 import {fitDrawing} from './fit-drawing';
@@ -13,7 +13,11 @@ import {constantGuessLoss, toMnistDigit} from './mnist-digit';
 import {registerOfflineCopy} from './offline';
 import {createLoadCalculator, trainInPage} from './train-in-page';
 
-/** ?threads=N lowers the threaded build's threads; ?start=nearest starts a drawing's first row at the nearest training digit's. */
+/**
+ * ?backend=wasm|webgpu picks the backend (default: webgpu where the browser gives an adapter);
+ * ?threads=N lowers the threaded wasm build's threads; ?start=nearest starts a drawing's first
+ * row at the nearest training digit's.
+ */
 const params = new URLSearchParams(location.search);
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -23,6 +27,9 @@ function report(id: string, text: string, data: Record<string, string | number> 
   el.textContent = text;
   for (const [k, v] of Object.entries(data)) el.dataset[k] = String(v);
 }
+
+/** A rate for the page: whole numbers, with one decimal below 10 (a software GPU fits a step or two a second). */
+const perSecond = (x: number): string => (x >= 10 ? String(Math.round(x)) : x.toFixed(1));
 
 function fail(id: string, err: unknown): void {
   console.error(err);
@@ -80,7 +87,7 @@ function setUpDrawing(model: AutoDecoder, about: ModelAbout): void {
     report('fit-status',
       `Found in ${last.step} steps of ${restarts} rows side by side, ${start === 'nearest' ? "the first from the nearest training " +
         "digit's representation, the others" : 'each'} from a random start: ${last.computeSeconds.toFixed(2)} s of descent ` +
-      `(${Math.round(last.step / last.computeSeconds)} steps/s), ${last.seconds.toFixed(1)} s with the drawing. Loss ` +
+      `(${perSecond(last.step / last.computeSeconds)} steps/s), ${last.seconds.toFixed(1)} s with the drawing. Loss ` +
       `${last.loss.toFixed(4)} (a grey page with your digit's mean ink: ${blank.toFixed(4)}); held-out MNIST digits fitted ` +
       `the same way: median ${about.testLossMedian.toFixed(4)}, 90% below ${about.testLossP90.toFixed(4)}.`,
       {state: 'done', loss: last.loss, blankLoss: blank, steps: last.step, seconds: last.seconds, computeSeconds: last.computeSeconds,
@@ -134,7 +141,7 @@ function setUpTraining(digits: MnistSplit): void {
           both.set(originals);
           both.set(r.reconstructions, shown * 784);
           drawDigits($<HTMLCanvasElement>('train-digits'), both, 2 * shown, shown);
-          report('train-status', `epoch ${r.epoch + 1} of ${epochs}: loss ${r.loss.toFixed(4)}, ${Math.round(r.samplesPerSecond)} samples/s`,
+          report('train-status', `epoch ${r.epoch + 1} of ${epochs}: loss ${r.loss.toFixed(4)}, ${perSecond(r.samplesPerSecond)} samples/s`,
             {losses: JSON.stringify(losses), speeds: JSON.stringify(speeds)});
           await new Promise(requestAnimationFrame);
         },
@@ -156,8 +163,10 @@ function setUpTraining(digits: MnistSplit): void {
 
 async function main(): Promise<void> {
   const threads = Number(params.get('threads')) || undefined;
-  const backend = await startBackend(threads);
-  report('backend', describeBackend(backend), {state: 'ready', build: backend.build, threads: backend.threads, isolated: String(backend.isolated)});
+  const asked = params.get('backend');
+  if (asked !== null && asked !== 'wasm' && asked !== 'webgpu') throw new Error(`?backend= takes wasm or webgpu, got '${asked}'`);
+  const backend = await startBackend({backend: asked ?? undefined, threads});
+  report('backend', describeBackend(backend), {state: 'ready', ...backendData(backend)});
   const base = document.baseURI;
   await Promise.all([
     loadPretrained(base).then(({model, about}) => setUpDrawing(model, about)).catch((err) => fail('fit-status', err)),

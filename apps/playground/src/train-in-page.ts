@@ -53,9 +53,9 @@ export async function trainInPage(options: TrainInPageOptions): Promise<TrainEpo
     await trainDecoder({
       decoder, data, table, epochs, loss: 'bce', seed, ...(signal ? {signal} : {}),
       onEpoch: async (r) => {
+        // Read without blocking: on webgpu a synchronous read stalls the page until the GPU is done.
         const decoded = tf.tidy(() => decoder.apply(table.gatherTensor(first), {training: false}));
-        const reconstructions = await decoded.data() as Float32Array;
-        decoded.dispose();
+        const reconstructions = await decoded.data().finally(() => decoded.dispose()) as Float32Array;
         const report = {epoch: r.epoch, epochs, loss: r.loss, seconds: r.seconds, samplesPerSecond: samples / r.seconds, reconstructions};
         reports.push(report);
         await onEpoch?.(report);
