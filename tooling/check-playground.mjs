@@ -66,13 +66,13 @@ const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--us
 /**
  * The runs. `patience` multiplies every timeout: on SwiftShader a fit takes minutes and an epoch
  * of 500 digits several (about 2 samples/s on the 2 shared cores this was measured on), so the
- * webgpu run trains `--webgpu-epochs` and leaves the stop button and the offline reload, which
- * are the same on every backend, to the wasm runs.
+ * webgpu run trains `--webgpu-epochs` on the page's smallest N (`samples`) and leaves the stop
+ * button and the offline reload, which are the same on every backend, to the wasm runs.
  */
 const MODES = {
-  isolated: {headers: ISOLATION_HEADERS, args: WASM_ARGS, backend: 'wasm', build: 'threaded-simd', patience: 1},
-  plain: {headers: {}, args: WASM_ARGS, backend: 'wasm', build: 'simd', patience: 1},
-  webgpu: {headers: {}, args: WEBGPU_ARGS, backend: 'webgpu', patience: 8},
+  isolated: {headers: ISOLATION_HEADERS, args: WASM_ARGS, backend: 'wasm', build: 'threaded-simd', patience: 1, samples: 500},
+  plain: {headers: {}, args: WASM_ARGS, backend: 'wasm', build: 'simd', patience: 1, samples: 500},
+  webgpu: {headers: {}, args: WEBGPU_ARGS, backend: 'webgpu', patience: 8, samples: 100},
 };
 
 /** A static server of `dir` on 127.0.0.1 (a free port), with extra headers on every response. */
@@ -127,9 +127,9 @@ async function drawAndFit(page, patience = 1) {
   return {loss, blankLoss: blank, seconds: Number(fit.seconds), computeSeconds: Number(fit.computeSeconds), steps: Number(fit.steps), stepsPerSecond: Number(fit.stepsPerSecond)};
 }
 
-/** Train N = 500 for `epochs` epochs; the loss must fall from the first epoch to the last. */
-async function trainAndCheck(page, epochs, patience = 1) {
-  await page.selectOption('#samples', '500');
+/** Train N = `samples` for `epochs` epochs; the loss must fall from the first epoch to the last. */
+async function trainAndCheck(page, epochs, patience, samples) {
+  await page.selectOption('#samples', String(samples));
   await page.fill('#epochs', String(epochs));
   await page.click('#train', {timeout: patience * 30_000});
   await waitState(page, 'train-status', ['done'], patience * 300_000);
@@ -192,7 +192,7 @@ function checkFetched(mode, backend, names) {
 
 /** One run; `adapter` is what a blank page of this Chromium got from navigator.gpu (webgpu only). */
 async function runMode({mode, epochs, adapter}) {
-  const {headers, args: extra, backend: expectedBackend, build: expectedBuild, patience} = MODES[mode];
+  const {headers, args: extra, backend: expectedBackend, build: expectedBuild, patience, samples} = MODES[mode];
   const isolated = mode === 'isolated';
   const server = await serve(site, headers);
   const profile = mkdtempSync(join(tmpdir(), 'playground-chromium-'));
@@ -233,7 +233,7 @@ async function runMode({mode, epochs, adapter}) {
     await waitState(page, 'fit-status', ['ready'], 60_000);
     await waitState(page, 'train-status', ['ready'], 60_000);
     const fit = await drawAndFit(page, patience);
-    const training = await trainAndCheck(page, epochs, patience);
+    const training = await trainAndCheck(page, epochs, patience, samples);
     const files = checkFetched(mode, expectedBackend, [...fetched]);
     await page.screenshot({path: join(args.out, `playground-${mode}.png`), fullPage: true, timeout: patience * 30_000});
     if (expectedBackend === 'wasm') await stopButton(page);
@@ -252,7 +252,8 @@ async function runMode({mode, epochs, adapter}) {
     }
     if (errors.length > 0) throw new Error(`${mode}: errors in the page: ${errors.join('; ')}`);
     return {mode, files, backend: backend.name, build: backend.build, threads: backend.threads === undefined ? null : Number(backend.threads),
-      adapter: backend.adapter ?? null, software: backend.software === undefined ? null : backend.software === 'true', status, fit, training, offline};
+      adapter: backend.adapter ?? null, software: backend.software === undefined ? null : backend.software === 'true', status, fit,
+      training: {...training, samples}, offline};
   } catch (err) {
     // What the page showed and said, to see why.
     await page.screenshot({path: join(args.out, `playground-${mode}-failed.png`), fullPage: true}).catch(() => {});
@@ -306,13 +307,13 @@ async function main() {
   console.log(`Chromium ${args.chromium}; bound on the drawn digit's loss ${LOSS_BOUND.toFixed(4)} (1.5 × held-out P90 ` +
     `${about.testLossP90.toFixed(4)})${results.length ? ` and half a grey page's ${(results[0].fit.blankLoss / 2).toFixed(4)}` : ''}`);
   for (const r of results) console.log(`${r.mode}: ${r.status}`);
-  console.log('| page | backend | threads | fit loss | descent s | steps/s (8 rows) | training loss by epoch (N = 500) | samples/s (epochs 2+, median) | run s |');
-  console.log('| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |');
+  console.log('| page | backend | threads | fit loss | descent s | steps/s (8 rows) | N | training loss by epoch | samples/s (epochs 2+, median) | run s |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |');
   for (const r of results) {
     const backend = r.backend === 'wasm' ? `wasm, ${r.build}` : `webgpu, ${r.adapter}`;
     console.log(`| ${r.mode} | ${backend} | ${r.threads ?? ''} | ${r.fit.loss.toFixed(4)} | ${r.fit.computeSeconds.toFixed(2)} | ${rate(r.fit.stepsPerSecond)} | ` +
-      `${r.training.losses.map((l) => l.toFixed(4)).join(' → ')} | ${rate(median(r.training.speeds.slice(1)))} | ${r.seconds.toFixed(0)} |`);
-    if (r.offline) console.log(`| offline (server stopped, service worker) | wasm, ${r.build} | ${r.threads} | ${r.offline.loss.toFixed(4)} | ${r.offline.computeSeconds.toFixed(2)} | ${rate(r.offline.stepsPerSecond)} | | | |`);
+      `${r.training.samples} | ${r.training.losses.map((l) => l.toFixed(4)).join(' → ')} | ${rate(median(r.training.speeds.slice(1)))} | ${r.seconds.toFixed(0)} |`);
+    if (r.offline) console.log(`| offline (server stopped, service worker) | wasm, ${r.build} | ${r.threads} | ${r.offline.loss.toFixed(4)} | ${r.offline.computeSeconds.toFixed(2)} | ${rate(r.offline.stepsPerSecond)} | | | | |`);
   }
   const kb = (bytes) => `${(bytes / 1000).toFixed(1)} kB`;
   for (const {mode, files: {js, wasm}} of results) {
