@@ -264,6 +264,11 @@ async function check() {
   }
   const gpuSetups = setupNames.filter((name) => SETUPS[name].backend === 'webgpu');
   const absent = gpuSetups.length > 0 ? webGpuAbsentReason() : undefined;
+  if (absent !== undefined && process.env.ENCODERLESS_REQUIRE_WEBGPU === '1') {
+    // CI installs a software GPU and sets this: there, a skip would hide that these never ran.
+    console.error(`tfjs-specs: ENCODERLESS_REQUIRE_WEBGPU=1, but the setups ${gpuSetups.join(', ')} cannot run here: ${absent}`);
+    process.exit(1);
+  }
   if (absent !== undefined) {
     console.log(`tfjs-specs: skipping setups ${gpuSetups.join(', ')}: ${absent}`);
     setupNames = setupNames.filter((name) => !gpuSetups.includes(name));
