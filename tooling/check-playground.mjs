@@ -55,14 +55,12 @@ const WASM_ARGS = ['--disable-gpu'];
 /**
  * The webgpu run, on Chromium 156 headless with no GPU. Chromium on Linux offers WebGPU adapters
  * only behind --enable-unsafe-webgpu (without it requestAdapter() resolves to null); with it, it
- * gives SwiftShader, a Vulkan GPU emulated on the CPU, as a fallback adapter. That alone computes
- * until the first synchronous read (`dataSync`, which the trainers use): tfjs reads through a
- * WebGPU canvas, whose texture Chromium cannot share ("Could not find SharedImageBackingFactory
- * … WebgpuSwapChainTexture"): the read gives zeros and every createBuffer after it fails. The three
- * flags after it make the GPU process itself run on SwiftShader, Vulkan and GL (ANGLE), which
- * can share that texture; all three are needed, and --disable-gpu must not be given.
+ * gives SwiftShader, a Vulkan GPU emulated on the CPU, as a fallback adapter. The page reads
+ * tensors only asynchronously, which that adapter serves; a synchronous read (`dataSync`) would
+ * go through a WebGPU canvas whose texture this Chromium cannot share ("Could not find
+ * SharedImageBackingFactory … WebgpuSwapChainTexture") and give zeros.
  */
-const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-angle=swiftshader'];
+const WEBGPU_ARGS = ['--enable-unsafe-webgpu'];
 /**
  * The runs. `patience` multiplies every timeout: on SwiftShader a fit takes minutes and an epoch
  * of 500 digits several (about 2 samples/s on the 2 shared cores this was measured on), so the
@@ -164,7 +162,8 @@ async function probeAdapter(extra) {
     await page.goto(server.url);
     return await page.evaluate(async () => {
       const adapter = await navigator.gpu?.requestAdapter();
-      return adapter ? {vendor: adapter.info.vendor, architecture: adapter.info.architecture, description: adapter.info.description} : null;
+      return adapter ? {vendor: adapter.info.vendor, architecture: adapter.info.architecture, description: adapter.info.description,
+        fallback: adapter.info.isFallbackAdapter === true} : null;
     });
   } finally {
     await context.close();
@@ -217,7 +216,19 @@ async function runMode({mode, epochs, adapter}) {
     if (path.includes('/assets/')) fetched.add(path.slice(path.lastIndexOf('/') + 1));
   });
   try {
-    await page.goto(server.url);
+    if (expectedBackend === 'webgpu') {
+      // The page's own choice first: webgpu on a hardware adapter, wasm on a software one (as
+      // useBackend('auto') chooses); then the run itself, asked for webgpu by name.
+      await page.goto(server.url);
+      await waitState(page, 'backend', ['ready'], 60_000);
+      const own = await data(page, 'backend');
+      const status = await page.textContent('#backend');
+      const expected = adapter.fallback ? 'wasm' : 'webgpu';
+      if (own.name !== expected) throw new Error(`${mode}: on a ${adapter.fallback ? 'software' : 'hardware'} adapter the page chose ${own.name}, expected ${expected}: "${status}"`);
+      if (adapter.fallback && !status.includes('only a software adapter')) throw new Error(`${mode}: the page does not say why it is not on WebGPU: "${status}"`);
+    }
+    fetched.clear(); // the chunks of the run itself
+    await page.goto(expectedBackend === 'webgpu' ? `${server.url}?backend=webgpu` : server.url);
     await waitState(page, 'backend', ['ready'], 60_000);
     const backend = await data(page, 'backend');
     const status = await page.textContent('#backend');

@@ -70,12 +70,16 @@ for (const r of ref.results.records) {
   }
   byIdentity.delete(key);
   if (typeof r.testLoss !== 'number') continue;
-  const diff = Math.abs(c.testLoss - r.testLoss) / Math.abs(r.testLoss);
+  // Relative to the reference; a reference loss of 0 allows only an exact 0.
+  const diff = r.testLoss === 0 ? (c.testLoss === 0 ? 0 : Infinity) : Math.abs(c.testLoss - r.testLoss) / Math.abs(r.testLoss);
   const ok = Number.isFinite(c.testLoss) && diff <= rtol;
   if (!ok) problems.push(`record ${key}: test loss ${c.testLoss} against ${r.testLoss}, relative difference ${diff.toExponential(2)} > ${rtol}`);
   rows.push({key, ref: r.testLoss, cand: c.testLoss, diff, ok});
 }
 for (const key of byIdentity.keys()) problems.push(`record ${key}: only in ${cand.dir}`);
+// Nothing compared is no agreement.
+if (rows.length === 0) problems.push(`no record with a test loss in ${ref.dir}/results.json to compare`);
+if (ref.claims.length === 0) problems.push(`no claim line in ${ref.dir}/report.md to compare`);
 if (ref.claims.length !== cand.claims.length) problems.push(`${ref.claims.length} claim lines in ${ref.dir}/report.md, ${cand.claims.length} in ${cand.dir}/report.md`);
 const claims = ref.claims.map((c, i) => ({claim: c.claim, ref: c.verdict, cand: cand.claims[i]?.verdict ?? '(missing)'}));
 for (const c of claims) if (c.ref !== c.cand) problems.push(`claim "${c.claim.slice(0, 60)}…": ${c.ref} on the reference, ${c.cand} on the candidate`);

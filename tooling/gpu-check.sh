@@ -20,7 +20,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
     --out) out=${2:?--out needs a folder}; shift ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "gpu-check: unknown argument $1 (expected --quick, --out DIR)" >&2; exit 2 ;;
   esac
   shift
@@ -34,9 +34,12 @@ say() { printf '[%4d s] %s\n' $((SECONDS - started)) "$*"; }
 # A step's output goes to its log (stdout to a second file if named: `step LOG [--stdout FILE] command…`);
 # on failure the log's tail is shown and the check stops.
 step() {
-  local log=$1 stdout=$out/$1; shift
+  local log=$1 stdout=""; shift
   if [ "$1" = --stdout ]; then stdout=$out/$2; shift 2; fi
-  if ! "$@" >"$stdout" 2>>"$out/$log"; then
+  local ok=1
+  # One file for both streams unless stdout has its own: never two writers of one file.
+  if [ -n "$stdout" ]; then "$@" >"$stdout" 2>>"$out/$log" || ok=0; else "$@" >>"$out/$log" 2>&1 || ok=0; fi
+  if [ "$ok" = 0 ]; then
     say "failed: $* (last lines of $out/$log:)"
     tail -n 15 "$out/$log"
     exit 1
@@ -44,9 +47,9 @@ step() {
 }
 say "GPU check ($mode), output in $out"
 
-node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-if [ "$node_major" -lt 20 ]; then
-  say "Node.js 20 or later is needed (found: $(node --version 2>/dev/null || echo none))"
+# The webgpu package is an ES module, which require() loads from Node 20.19 and 22.12 on.
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit((a === 20 && b >= 19) || (a === 22 && b >= 12) || a >= 23 ? 0 : 1)' 2>/dev/null; then
+  say "Node.js 20.19+ or 22.12+ is needed for the webgpu package (found: $(node --version 2>/dev/null || echo none))"
   exit 1
 fi
 

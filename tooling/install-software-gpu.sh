@@ -17,27 +17,39 @@ command -v apt-get >/dev/null || fail "needs apt-get (Debian or Ubuntu)"
 . /etc/os-release
 codename="${VERSION_CODENAME:-}"
 
-# The first mirror apt reads the release's own suite from: deb822 .sources files, then sources.list.
+# The Debian archive apt reads the release's own suite from (deb822 .sources files, then
+# sources.list): the first URI of that suite that is a Debian archive, so that a third-party
+# repository with a suite of the same name (Docker's, say) is never taken for it.
+# Every candidate is listed first and then chosen from, with no pipe cut short (pipefail).
 mirror_of() {
-  local suite="$1" file
+  local suite="$1" file uri candidates=""
   for file in /etc/apt/sources.list.d/*.sources; do
     [ -f "$file" ] || continue
-    awk -v suite="$suite" '
-      /^[[:space:]]*$/ { if (uri != "" && has) { print uri; exit } uri = ""; has = 0; next }
-      /^URIs:/ { uri = $2 }
+    candidates+="$(awk -v suite="$suite" '
+      function flush() { if (has) for (i = 1; i <= n; i++) print uris[i]; n = 0; has = 0 }
+      /^[[:space:]]*$/ { flush(); next }
+      /^URIs:/ { n = 0; for (i = 2; i <= NF; i++) uris[++n] = $i }
       /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == suite) has = 1 }
-      END { if (uri != "" && has) print uri }' "$file" | head -n 1
-  done | head -n 1
+      END { flush() }' "$file")"$'\n'
+  done
   for file in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
     [ -f "$file" ] || continue
-    awk -v suite="$suite" '$1 == "deb" { i = 2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ } if ($(i + 1) == suite) { print $i; exit } }' "$file"
-  done | head -n 1
+    candidates+="$(awk -v suite="$suite" '$1 == "deb" { i = 2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ } if ($(i + 1) == suite) print $i }' "$file")"$'\n'
+  done
+  # A host of debian.org, else any host's /debian (Docker's …/linux/debian is not one).
+  while read -r uri; do
+    case "${uri%/}" in *://*debian.org/*) echo "${uri%/}"; return 0 ;; esac
+  done <<< "$candidates"
+  while read -r uri; do
+    if [[ "${uri%/}" =~ ^[a-z+]+://[^/]+/debian$ ]]; then echo "${uri%/}"; return 0; fi
+  done <<< "$candidates"
+  return 0
 }
 
 release=()
 if [ "$codename" = bookworm ]; then
   if ! grep -rqs "bookworm-backports" /etc/apt/sources.list /etc/apt/sources.list.d/; then
-    mirror="$(mirror_of bookworm | head -n 1)"
+    mirror="$(mirror_of bookworm)"
     [ -n "$mirror" ] || fail "found no mirror serving bookworm in apt's sources, to add bookworm-backports from"
     printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
       "$mirror" > /etc/apt/sources.list.d/encoderless-bookworm-backports.sources

@@ -30,15 +30,15 @@ export type BackendReport = WebGpuReport | WasmReport;
 
 /** Options of `startBackend`, from the page's URL. */
 export interface StartBackendOptions {
-  /** `?backend=`: wasm or webgpu by name; default webgpu where the browser gives an adapter, else wasm. */
+  /** `?backend=`: wasm or webgpu by name; default webgpu where the browser gives a hardware adapter, else wasm. */
   readonly backend?: 'wasm' | 'webgpu';
   /** `?threads=`: fewer threads for the threaded wasm build. */
   readonly threads?: number;
 }
 
-/** The part of `navigator.gpu` this page asks: whether it gives an adapter at all. */
+/** The part of `navigator.gpu` this page asks: whether it gives an adapter, and a hardware one. */
 interface GpuLike {
-  requestAdapter(): Promise<object | null>;
+  requestAdapter(): Promise<{readonly info?: {readonly isFallbackAdapter?: boolean}} | null>;
 }
 
 /**
@@ -46,17 +46,22 @@ interface GpuLike {
  * `useBackend('webgpu')`, whose error for a missing adapter is meant for a developer, so that
  * the page can say it in a few words.
  */
-async function whyNoWebGpu(): Promise<string | undefined> {
-  const gpu = (navigator as Navigator & {gpu?: GpuLike}).gpu;
+async function whyNoWebGpu(softwareToo: boolean): Promise<string | undefined> {
+  const gpu = (navigator as unknown as {gpu?: GpuLike}).gpu;
   if (gpu === undefined) return 'this browser has no WebGPU';
-  return await gpu.requestAdapter() === null ? 'WebGPU gives this page no GPU adapter' : undefined;
+  const adapter = await gpu.requestAdapter();
+  if (adapter === null) return 'WebGPU gives this page no GPU adapter';
+  // A fallback adapter is a GPU emulated on the CPU (SwiftShader): slower than wasm here, as
+  // useBackend('auto') judges it too.
+  if (adapter.info?.isFallbackAdapter === true && !softwareToo) return 'WebGPU gives only a software adapter, slower than wasm (?backend=webgpu uses it)';
+  return undefined;
 }
 
 /**
  * Starts tfjs through `useBackend` (gradients, the kernels training needs): on WebGPU where the
- * browser gives an adapter, a software one (SwiftShader, lavapipe) included, since the page is
- * also the place to see WebGPU work; else on wasm. Each backend's package is imported only when
- * it is chosen, so the page fetches one of the two.
+ * browser gives a hardware adapter, or any adapter with `?backend=webgpu` (a software one,
+ * SwiftShader or lavapipe, is slower than wasm); else on wasm. Each backend's package is
+ * imported only when it is chosen, so the page fetches one of the two.
  *
  * On wasm the page passes the backend module it imported, so it can also read (and set) the
  * thread count. Where the threaded build runs, tfjs-backend-wasm 4.22 uses half of
@@ -65,7 +70,7 @@ async function whyNoWebGpu(): Promise<string | undefined> {
  * reports 2.
  */
 export async function startBackend(options: StartBackendOptions = {}): Promise<BackendReport> {
-  let noWebGpu = options.backend === 'wasm' ? 'the page was asked for wasm (?backend=wasm)' : await whyNoWebGpu();
+  let noWebGpu = options.backend === 'wasm' ? 'the page was asked for wasm (?backend=wasm)' : await whyNoWebGpu(options.backend === 'webgpu');
   if (noWebGpu === undefined) {
     try {
       const info = await useBackend('webgpu');

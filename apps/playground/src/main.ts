@@ -14,7 +14,7 @@ import {registerOfflineCopy} from './offline';
 import {createLoadCalculator, trainInPage} from './train-in-page';
 
 /**
- * ?backend=wasm|webgpu picks the backend (default: webgpu where the browser gives an adapter);
+ * ?backend=wasm|webgpu picks the backend (default: webgpu where the browser gives a hardware adapter);
  * ?threads=N lowers the threaded wasm build's threads; ?start=nearest starts a drawing's first
  * row at the nearest training digit's.
  */

@@ -225,6 +225,13 @@ describe('the backend from the environment, and errors from worker threads', () 
       /ENCODERLESS_BACKEND=webgl: unknown backend; expected one of auto, wasm, webgpu, cpu, node, node-gpu/);
   });
 
+  it('--threads 2 with --backend webgpu: exit 2, one line naming --threads, before any folder is made', () => {
+    const out = join(fresh(), 'run');
+    expectOneLine(cli(tiny(out, {threads: '2', backend: 'webgpu'})),
+      /--threads 2 splits each batch over CPU cores; --backend webgpu runs the whole batch on the GPU: use --threads 1/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('a user error thrown inside a worker thread keeps its class through the job pool: exit 2, one line', () => {
     // Rows at learning rate 1e30 diverge: the training table (LatentTable.applyGradients) or the test rows'
     // descent (fitRepresentations) throws a BadDataError in the worker, whichever job gets there first.

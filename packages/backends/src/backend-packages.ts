@@ -55,23 +55,30 @@ interface DawnBinding {
  * without gpu).
  */
 export async function loadGpu(): Promise<GpuLike> {
+  const scope = globalThis as Record<string, unknown>;
+  const given = (scope.navigator as {gpu?: GpuLike} | undefined)?.gpu;
+  if (given !== undefined) return given; // a second call, or a runtime with WebGPU of its own
+  if (!isPackageAvailable('webgpu')) {
+    throw new MissingBackendError("useBackend: backend 'webgpu' needs the package webgpu (Dawn's WebGPU for Node; " +
+      'its binaries ship in the npm package), which is not installed; run `npm i webgpu@^0.6.2`, or choose another backend');
+  }
   let binding: DawnBinding;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     binding = require('webgpu') as DawnBinding;
   } catch (err) {
     const code = (err as {code?: string}).code;
-    if (code === 'MODULE_NOT_FOUND') {
-      throw new MissingBackendError("useBackend: backend 'webgpu' needs the package webgpu (Dawn's WebGPU for Node; " +
-        'its binaries ship in the npm package), which is not installed; run `npm i webgpu@^0.6.2`, or choose another backend');
-    }
     if (code === 'ERR_REQUIRE_ESM') {
-      throw new MissingBackendError(`useBackend: backend 'webgpu' needs Node.js 20.19 or later to load the webgpu ` +
+      throw new MissingBackendError(`useBackend: backend 'webgpu' needs Node.js 20.19+ or 22.12+ to load the webgpu ` +
         `package (an ES module); this is ${process.version}`);
+    }
+    if (code === 'MODULE_NOT_FOUND') {
+      // The package is there, its binary for this platform is not (it ships Linux, macOS and Windows builds).
+      throw new MissingBackendError(`useBackend: backend 'webgpu': the webgpu package has no Dawn build for ` +
+        `${process.platform}-${process.arch} (${(err as Error).message.split('\n')[0]})`);
     }
     throw new MissingBackendError(`useBackend: backend 'webgpu' could not load the webgpu package: ${(err as Error).message}`);
   }
-  const scope = globalThis as Record<string, unknown>;
   for (const [name, value] of Object.entries(binding.globals)) if (!(name in scope)) scope[name] = value;
   const gpu = binding.create([]);
   if (scope.navigator === undefined) scope.navigator = {};

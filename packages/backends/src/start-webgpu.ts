@@ -59,36 +59,52 @@ const REQUIRED_LIMITS = [
   'maxComputeWorkgroupSizeX', 'maxComputeInvocationsPerWorkgroup',
 ];
 
-/** The started WebGPU backend's adapter, if tfjs holds a started one; undefined if not. */
-function startedAdapter(): GpuAdapterInfo | undefined {
+/**
+ * The adapter of the WebGPU backend tfjs holds started, if any (undefined if none). One that tfjs
+ * started itself (its package registers a factory wherever navigator.gpu exists, and the first
+ * op starts it) gets what ours get: the read-keeping wrapper, and the adapter noted on it.
+ */
+function adoptStarted(): GpuAdapterInfo | undefined {
   const registry = (tf.engine() as unknown as {registry: Record<string, unknown>}).registry;
-  const backend = registry.webgpu as {[ADAPTER]?: GpuAdapterInfo; adapterInfo?: Record<string, unknown>} | undefined;
+  const backend = registry.webgpu as (tf.KernelBackend & {[ADAPTER]?: GpuAdapterInfo; adapterInfo?: Record<string, unknown>}) | undefined;
   if (backend === undefined) return undefined;
-  return backend[ADAPTER] ?? adapterInfo(backend.adapterInfo);
+  if (backend[ADAPTER] === undefined) {
+    keepDataDuringReads(backend);
+    backend[ADAPTER] = adapterInfo(backend.adapterInfo);
+  }
+  return backend[ADAPTER];
 }
 
 /**
  * Start tfjs's WebGPU backend on the best adapter of this machine and register it as 'webgpu'
- * (it is not switched to: `useBackend` does that). In Node the GPU comes from Dawn's binding,
+ * (it is not switched to: `useBackend` does that). `loadModule` gives tfjs-backend-webgpu; it is
+ * called once an adapter is found. In Node the GPU comes from Dawn's binding,
  * the `webgpu` package; in a page, from `navigator.gpu`. Our kernel corrections are registered
  * (`registerWebGpuKernels`), and each backend it makes keeps a tensor's data until its pending
  * reads end (`keepDataDuringReads`). A second call returns the adapter of the backend already started.
  * Throws `MissingBackendError`, in one line, naming what is missing: the package, the Vulkan
  * loader, or any adapter at all.
  */
-export async function startWebGpu(module: object, options: StartWebGpuOptions = {}): Promise<GpuAdapterInfo> {
-  const started = startedAdapter();
-  if (started !== undefined) return refuseSoftware(started, options);
-  const {WebGPUBackend} = module as Partial<WebGpuModule>;
+export async function startWebGpu(loadModule: () => Promise<object | undefined>, options: StartWebGpuOptions = {}): Promise<GpuAdapterInfo> {
+  const started = adoptStarted();
+  if (started !== undefined) {
+    registerWebGpuKernels(); // kernels are per backend name: a backend tfjs started gets them too
+    return refuseSoftware(started, options);
+  }
+  const gpu: GpuLike = await loadGpu();
+  // tfjs's flag for laptops with two GPUs, honoured as its own factory does.
+  const powerPreference = lowPowerAsked() ? 'low-power' : 'high-performance';
+  const adapter = await gpu.requestAdapter({powerPreference}) as AdapterLike | null;
+  if (adapter === null) throw new MissingBackendError(`useBackend: backend 'webgpu' found no GPU adapter: ${explainNoAdapter()}`);
+  const info = refuseSoftware(adapterInfo(adapter.info), options);
+  // The backend's package only now: a page without an adapter (auto on wasm) never fetches it.
+  const {WebGPUBackend} = (await loadModule() ?? {}) as Partial<WebGpuModule>;
   if (typeof WebGPUBackend !== 'function') {
     throw new MissingBackendError('useBackend: the module given for webgpu has no WebGPUBackend; pass @tensorflow/tfjs-backend-webgpu');
   }
-  const gpu: GpuLike = await loadGpu();
-  const adapter = await gpu.requestAdapter({powerPreference: 'high-performance'}) as AdapterLike | null;
-  if (adapter === null) throw new MissingBackendError(`useBackend: backend 'webgpu' found no GPU adapter: ${explainNoAdapter()}`);
-  const info = refuseSoftware(adapterInfo(adapter.info), options);
   const requiredLimits = Object.fromEntries(REQUIRED_LIMITS.filter((k) => k in adapter.limits).map((k) => [k, adapter.limits[k]]));
-  const requiredFeatures = ['timestamp-query'].filter((f) => adapter.features.has(f));
+  // The features tfjs's own factory asks for: timings (tf.profile) and a storage-writable BGRA canvas.
+  const requiredFeatures = ['timestamp-query', 'bgra8unorm-storage'].filter((f) => adapter.features.has(f));
   const device = await adapter.requestDevice({requiredFeatures, requiredLimits});
   // tfjs's package registers a factory of its own when it is imported where navigator.gpu
   // exists; ours replaces it (it asks for an adapter again and keeps no description of it).
@@ -101,6 +117,15 @@ export async function startWebGpu(module: object, options: StartWebGpuOptions = 
   }, 3);
   registerWebGpuKernels();
   return info;
+}
+
+/** tfjs's WEBGPU_USE_LOW_POWER_GPU flag (registered by its webgpu package; false where it is not). */
+function lowPowerAsked(): boolean {
+  try {
+    return tf.env().getBool('WEBGPU_USE_LOW_POWER_GPU');
+  } catch {
+    return false;
+  }
 }
 
 function refuseSoftware(info: GpuAdapterInfo, options: StartWebGpuOptions): GpuAdapterInfo {

@@ -3,6 +3,17 @@ import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 
+/**
+ * This process's environment with Vulkan told to load no driver: both variables that name the
+ * driver files (VK_DRIVER_FILES wins over VK_ICD_FILENAMES where both are set) point at none,
+ * and none is added.
+ */
+function withoutVulkanDrivers(): Record<string, string> {
+  const env = {...process.env} as Record<string, string>;
+  delete env.VK_ADD_DRIVER_FILES;
+  return {...env, VK_DRIVER_FILES: '/nonexistent/icd.json', VK_ICD_FILENAMES: '/nonexistent/icd.json'};
+}
+
 // The failure paths of a real install, in a child Node process running the built package as a
 // user's script would: stand-in @tensorflow/tfjs-node and -node-gpu packages are put on
 // NODE_PATH, so require finds them "installed". tfjs-node throws when loaded (a missing native
@@ -36,7 +47,7 @@ describe('useBackend failures, end to end in a child process', () => {
     const r = spawnSync(process.execPath, ['-e', script], {
       cwd: join(__dirname, '..'), encoding: 'utf8', timeout: 60_000,
       // No Vulkan driver: webgpu finds no adapter, so auto's choice does not depend on this machine's GPU.
-      env: {...process.env, NODE_PATH: [fakes, join(__dirname, '..', 'node_modules')].join(':'), VK_ICD_FILENAMES: '/nonexistent/icd.json', ...env},
+      env: {...withoutVulkanDrivers(), NODE_PATH: [fakes, join(__dirname, '..', 'node_modules')].join(':'), ...env},
     });
     if (r.status !== 0) throw new Error(`child exited ${r.status}: ${r.stderr}`);
     return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, string>;
@@ -104,7 +115,7 @@ describe('useBackend webgpu failures, end to end in a child process', () => {
   });
 
   it('without a Vulkan driver: no adapter, in one line naming the loader or the driver', () => {
-    const out = run([], {VK_ICD_FILENAMES: '/nonexistent/icd.json'});
+    const out = run([], withoutVulkanDrivers());
     expect(out.installed).toBe(true);
     expect(out.error).toMatch(/^MissingBackendError: useBackend: backend 'webgpu' found no GPU adapter: (the Vulkan loader libvulkan\.so\.1 is not installed \(Debian\/Ubuntu: apt-get install libvulkan1\)|Vulkan has no driver for a GPU here: install your GPU's Vulkan driver)[^\n]*$/);
   });

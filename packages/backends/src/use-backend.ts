@@ -237,13 +237,15 @@ function silenceCpuBanner(): void {
 
 async function switchTo(name: BackendName, options: UseBackendOptions, auto: boolean): Promise<BackendInfo> {
   const pkg = PACKAGES[name];
-  const module = options.module ?? await loadBackendPackage(name);
+  // webgpu loads its package once it has found an adapter (startWebGpu).
+  const load = async () => options.module ?? await loadBackendPackage(name);
+  const module = name === 'webgpu' ? undefined : await load();
   await registerGradients();
   if (name === 'wasm') {
     if (options.wasmPaths !== undefined) setPaths(module ?? {}, options.wasmPaths);
     registerWasmKernels();
   }
-  const adapter = name === 'webgpu' ? await startWebGpu(module ?? {}, {hardwareOnly: auto}) : undefined;
+  const adapter = name === 'webgpu' ? await startWebGpu(load, {hardwareOnly: auto}) : undefined;
   const previous = tf.getBackend();
   const ok = await tf.setBackend(pkg.tfjsName);
   if (!ok) {

@@ -56,6 +56,36 @@ describeEachBackend({useBackend, isBackendInstalled}, ['webgpu'], () => {
     }
   }
 
+  it('tfjs runs the split-K program exactly where choosesSplitK says (a plain B), and never with a transposed B', async () => {
+    const backend = tf.backend() as unknown as {thresholdToIncreaseWorkgroups: number; runWebGPUProgram: (program: {shaderKey: string}, ...rest: unknown[]) => unknown};
+    const run = backend.runWebGPUProgram;
+    const keys: string[] = [];
+    backend.runWebGPUProgram = function (program, ...rest) {
+      keys.push(program.shaderKey);
+      return run.call(this, program, ...rest);
+    };
+    const seen: boolean[] = [];
+    try {
+      for (const [a, b] of [[[32, 2048], [2048, 256]], [[32, 2048], [2048, 288]], [[8, 2048], [2048, 512]], [[32, 1999], [1999, 64]], [[32, 6272], [6272, 20]]]) {
+        for (const transposeB of [false, true]) {
+          const bShape = transposeB ? [b[1], b[0]] : b;
+          keys.length = 0;
+          const out = tf.tidy(() => tf.matMul(makeSeededTensor(a, {seed: 1}), makeSeededTensor(bShape, {seed: 2}), false, transposeB));
+          await out.data();
+          out.dispose();
+          const split = keys.some((k) => k.startsWith('matMulSplitK'));
+          const predicted = choosesSplitK(info(a), info(bShape), {transposeA: false, transposeB}, backend);
+          expect({a, b: bShape, transposeB, split}).toEqual({a, b: bShape, transposeB, split: transposeB ? false : predicted});
+          seen.push(predicted);
+        }
+      }
+    } finally {
+      backend.runWebGPUProgram = run;
+    }
+    expect(seen).toContain(true); // the cases reach split-K …
+    expect(seen).toContain(false); // … and the other programs
+  });
+
   it('the replaced kernel leaks nothing and leaves WEBGPU_MATMUL_PROGRAM_TYPE as it was', async () => {
     const before = tf.env().getNumber('WEBGPU_MATMUL_PROGRAM_TYPE');
     const a = makeSeededTensor([32, 6272], {seed: 1}), b = makeSeededTensor([20, 6272], {seed: 2});
@@ -65,9 +95,11 @@ describeEachBackend({useBackend, isBackendInstalled}, ['webgpu'], () => {
   });
 });
 
+const info = (shape: number[]) => ({shape, dtype: 'float32', dataId: {}}) as unknown as tf.TensorInfo;
+
 describe('choosesSplitK restates tfjs-backend-webgpu 4.22.0', () => {
-  const info = (shape: number[]) => ({shape, dtype: 'float32', dataId: {}}) as unknown as tf.TensorInfo;
-  const backend = {thresholdToIncreaseWorkgroups: 64};
+  // tfjs's threshold: 8 tiles of 32×32, 16 on Intel GPUs of generation 12 and later.
+  const backend = {thresholdToIncreaseWorkgroups: 8};
   const flags = tf.env(); // the package's flags are registered by its import above
   afterEach(() => {
     flags.set('WEBGPU_MATMUL_PROGRAM_TYPE', -1);
@@ -81,8 +113,17 @@ describe('choosesSplitK restates tfjs-backend-webgpu 4.22.0', () => {
     [[4, 6272], [20, 6272], false, true, false], // 80 outputs ≤ 128: the reduce program
     [[2, 32, 6272], [2, 20, 6272], false, true, false], // batch 2
     [[2048, 6272], [2048, 6272], false, true, false], // 4096 tiles: the packed program
+    [[32, 2048], [2048, 256], false, false, true], // 8 tiles: at the threshold
+    [[32, 2048], [2048, 288], false, false, false], // 9 tiles, 32 rows of A
+    [[8, 2048], [2048, 512], false, false, true], // 16 tiles, but A has ≤ 8 rows: twice the threshold
+    [[8, 2048], [2048, 544], false, false, false], // 17 tiles
   ] as const)('a=%j b=%j tA=%s tB=%s: %s', (a, b, transposeA, transposeB, splits) => {
     expect(choosesSplitK(info([...a]), info([...b]), {transposeA, transposeB}, backend)).toBe(splits);
+  });
+
+  it('Intel gen 12+ (threshold 16): 16 tiles of 32 rows still split K', () => {
+    expect(choosesSplitK(info([32, 2048]), info([2048, 512]), {transposeA: false, transposeB: false}, {thresholdToIncreaseWorkgroups: 16})).toBe(true);
+    expect(choosesSplitK(info([32, 2048]), info([2048, 512]), {transposeA: false, transposeB: false}, backend)).toBe(false);
   });
 
   it('follows WEBGPU_MATMUL_PROGRAM_TYPE when a program is forced, and the threshold flag', () => {

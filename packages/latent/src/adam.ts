@@ -139,10 +139,13 @@ export class Adam {
 
   /** Step count and moments, read asynchronously (so that it works on every backend). */
   async getState(): Promise<AdamState> {
-    const m = await this.m?.data() as Float32Array | undefined, v = await this.v?.data() as Float32Array | undefined;
+    // The step count and both reads taken now, together: an update queued while they are in
+    // flight cannot mix into one snapshot.
+    const step = this.t;
+    const [m, v] = await Promise.all([this.m?.data(), this.v?.data()]) as [Float32Array | undefined, Float32Array | undefined];
     let offset = 0;
     return {
-      step: this.t,
+      step,
       moments: this.sizes.map((size) => {
         const part = {m: m!.slice(offset, offset + size), v: v!.slice(offset, offset + size)};
         offset += size;

@@ -447,8 +447,12 @@ async function nearestRows(where: string, decoder: Module, candidates: Float32Ar
         const cross = tf.matMul(x, y, false, true);
         return tf.add(tf.sub(xx, tf.mul(cross, 2)), tf.sum(tf.square(y), 1));
       });
-      const [distances] = await readTensors([distancesT]);
-      distancesT.dispose();
+      let distances: Float32Array;
+      try {
+        [distances] = await readTensors([distancesT]);
+      } finally {
+        distancesT.dispose();
+      }
       for (let i = 0; i < n; i++) {
         for (let j = 0; j < e - c; j++) {
           const d = distances[i * (e - c) + j];

@@ -23,4 +23,5 @@ export type {TrainAutoencoderOptions, TrainAutoencoderResult, TrainEncoderOnRows
 export {unitCorrelations, meanAbsUnitCorrelation, flattenedCorrelation} from './unit-correlation';
 export {BadConfigError, BadDataError, InternalError} from './latent-errors';
 export {sha256Hex} from './sha256';
+export {readTensors} from './read-tensors';
 export {encodeLatentTable, decodeLatentTable} from './latent-table-file';

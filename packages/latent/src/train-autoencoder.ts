@@ -72,8 +72,14 @@ export async function trainAutoencoder(options: TrainAutoencoderOptions): Promis
   const step = async (indices: Int32Array): Promise<number> => {
     const {value, weightGrads} = tf.tidy(() => autoencoderGradients(encoder, decoder, variables,
       tf.gather(data, tf.tensor1d(indices, 'int32')), {loss, reduction, training, batchSize: indices.length, check}));
-    optimizer.applyGradients(weightGrads);
-    tf.dispose(weightGrads);
+    try {
+      optimizer.applyGradients(weightGrads);
+    } catch (err) {
+      value.dispose();
+      throw err;
+    } finally {
+      tf.dispose(weightGrads);
+    }
     return summedLoss(await readScalar(value), reduction, indices.length, entries);
   };
   const history = await runEpochs(options, data.shape[0], entries, step);
@@ -115,8 +121,14 @@ export async function trainEncoderOnRows(options: TrainEncoderOnRowsOptions): Pr
         return reduceLoss(out, target, 'mse', 'sum');
       }, [...encoder.variables]);
     });
-    optimizer.applyGradients(grads);
-    tf.dispose(grads);
+    try {
+      optimizer.applyGradients(grads);
+    } catch (err) {
+      value.dispose();
+      throw err;
+    } finally {
+      tf.dispose(grads);
+    }
     return readScalar(value);
   };
   const history = await runEpochs(options, data.shape[0], rows.shape[1], step);

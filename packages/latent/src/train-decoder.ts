@@ -101,13 +101,12 @@ export async function trainDecoder(options: TrainDecoderOptions): Promise<TrainD
       return decoderGradients(decoder, variables, z, x, {loss, reduction, training, batchSize: indices.length, check, forward});
     });
     first = false;
-    optimizer?.applyGradients(weightGrads);
-    tf.dispose(weightGrads);
     let read: Float32Array[];
     try {
+      optimizer?.applyGradients(weightGrads);
       read = await readTensors([value, rowGrad]);
     } finally {
-      tf.dispose([value, rowGrad]);
+      tf.dispose([value, rowGrad, ...weightGrads]);
     }
     const [batchLoss, g] = read;
     table.applyGradients(indices, g);

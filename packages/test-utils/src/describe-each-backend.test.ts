@@ -24,7 +24,7 @@ const NO_GPU = JSON.stringify({absent: 'no adapter (stand-in)'});
 const A_GPU = JSON.stringify({adapter: {vendor: 'stand-in'}});
 
 describe('describeEachBackend', () => {
-  const {run, test} = runFixture({ENCODERLESS_WEBGPU_PROBE: NO_GPU, ENCODERLESS_REQUIRE_WEBGPU: ''});
+  const {run, test} = runFixture({ENCODERLESS_WEBGPU_PROBE: NO_GPU, ENCODERLESS_TEST_WEBGPU: ''});
 
   it('a working backend runs its tests', () => {
     expect(test('good').status).toBe('passed');
@@ -54,21 +54,23 @@ describe('describeEachBackend', () => {
 });
 
 describe('describeEachBackend and webgpu', () => {
-  it('webgpu without an adapter is skipped, naming the reason', () => {
-    const {run, test} = runFixture({ENCODERLESS_WEBGPU_PROBE: NO_GPU, ENCODERLESS_REQUIRE_WEBGPU: ''});
-    expect(test('webgpu').status).toBe('pending');
-    expect(test('webgpu').fullName).toMatch(/skipped: no adapter \(stand-in\)/);
-    expect(run.stderr).toMatch(/skipping backend webgpu: no adapter \(stand-in\)/);
+  it('webgpu is skipped unless asked for, saying how to run it, whether or not there is an adapter', () => {
+    for (const probe of [NO_GPU, A_GPU]) {
+      const {run, test} = runFixture({ENCODERLESS_WEBGPU_PROBE: probe, ENCODERLESS_TEST_WEBGPU: ''});
+      expect(test('webgpu').status).toBe('pending');
+      expect(test('webgpu').fullName).toMatch(/skipped: the webgpu tests run with ENCODERLESS_TEST_WEBGPU=1/);
+      expect(run.stderr).toMatch(/skipping backend webgpu: the webgpu tests run with ENCODERLESS_TEST_WEBGPU=1/);
+    }
   });
 
-  it('with ENCODERLESS_REQUIRE_WEBGPU=1 (CI), webgpu without an adapter fails instead', () => {
-    const {test} = runFixture({ENCODERLESS_WEBGPU_PROBE: NO_GPU, ENCODERLESS_REQUIRE_WEBGPU: '1'});
+  it('with ENCODERLESS_TEST_WEBGPU=1 (CI), webgpu without an adapter fails, naming why', () => {
+    const {test} = runFixture({ENCODERLESS_WEBGPU_PROBE: NO_GPU, ENCODERLESS_TEST_WEBGPU: '1'});
     expect(test('webgpu').status).toBe('failed');
-    expect(test('webgpu').failureMessages.join('\n')).toMatch(/ENCODERLESS_REQUIRE_WEBGPU=1, but the webgpu backend cannot run here: no adapter \(stand-in\)/);
+    expect(test('webgpu').failureMessages.join('\n')).toMatch(/ENCODERLESS_TEST_WEBGPU=1, but the webgpu backend cannot run here: no adapter \(stand-in\)/);
   });
 
   it('webgpu with an adapter runs its tests', () => {
-    const {test} = runFixture({ENCODERLESS_WEBGPU_PROBE: A_GPU, ENCODERLESS_REQUIRE_WEBGPU: '1'});
+    const {test} = runFixture({ENCODERLESS_WEBGPU_PROBE: A_GPU, ENCODERLESS_TEST_WEBGPU: '1'});
     expect(test('webgpu').status).toBe('passed');
   });
 });

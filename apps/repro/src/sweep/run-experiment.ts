@@ -107,10 +107,6 @@ export async function runExperiment(experiment: AnyExperiment, run: ResolvedRun,
   const out = options.out ?? `runs/${experiment.name}`;
   const dir = await checkOutputPath(out);
   const threads = (config as {threads?: number}).threads ?? 1;
-  if (threads > availableParallelism()) {
-    throw new BadConfigError(`--threads ${threads} is more than the ${availableParallelism()} cores here: every thread computes a share of each ` +
-      `batch, so threads beyond the cores only wait (use --threads ≤ ${availableParallelism()})`, {option: '--threads'});
-  }
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
   const backendChoice = chooseBackend(options.backend);
   const flagOf = (path: string) => `--${knobFlags(experiment.knobs).find((f) => f.path.join('.') === path)?.name ?? path}`;
@@ -120,6 +116,15 @@ export async function runExperiment(experiment: AnyExperiment, run: ResolvedRun,
   });
   // The cheap checks first (a settings mismatch needs no data)…
   const backendName = backendChoice === 'auto' ? (await useBackend('auto')).name : backendChoice;
+  if (threads > 1 && backendName === 'webgpu') {
+    // Refused here, before any data is read or folder written; each job would refuse it anyway.
+    throw new BadConfigError(`--threads ${threads} splits each batch over CPU cores; --backend webgpu runs the whole batch on ` +
+      'the GPU: use --threads 1 (and --jobs for several points at once)', {option: '--threads'});
+  }
+  if (threads > availableParallelism()) {
+    throw new BadConfigError(`--threads ${threads} is more than the ${availableParallelism()} cores here: every thread computes a share of each ` +
+      `batch, so threads beyond the cores only wait (use --threads ≤ ${availableParallelism()})`, {option: '--threads'});
+  }
   decideFolder(inspectFolder(dir), request(backendName));
   const backend = await useBackend(backendName);
   // …then the data, checked against the config, and the settings again with the data's identity.
