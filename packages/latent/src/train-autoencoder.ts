@@ -72,15 +72,7 @@ export async function trainAutoencoder(options: TrainAutoencoderOptions): Promis
   const step = async (indices: Int32Array): Promise<number> => {
     const {value, weightGrads} = tf.tidy(() => autoencoderGradients(encoder, decoder, variables,
       tf.gather(data, tf.tensor1d(indices, 'int32')), {loss, reduction, training, batchSize: indices.length, check}));
-    try {
-      optimizer.applyGradients(weightGrads);
-    } catch (err) {
-      value.dispose();
-      throw err;
-    } finally {
-      tf.dispose(weightGrads);
-    }
-    return summedLoss(await readScalar(value), reduction, indices.length, entries);
+    return summedLoss(await updateThenRead(optimizer, weightGrads, value), reduction, indices.length, entries);
   };
   const history = await runEpochs(options, data.shape[0], entries, step);
   return {history, optimizer};
@@ -121,18 +113,26 @@ export async function trainEncoderOnRows(options: TrainEncoderOnRowsOptions): Pr
         return reduceLoss(out, target, 'mse', 'sum');
       }, [...encoder.variables]);
     });
-    try {
-      optimizer.applyGradients(grads);
-    } catch (err) {
-      value.dispose();
-      throw err;
-    } finally {
-      tf.dispose(grads);
-    }
-    return readScalar(value);
+    return updateThenRead(optimizer, grads, value);
   };
   const history = await runEpochs(options, data.shape[0], rows.shape[1], step);
   return {history, optimizer};
+}
+
+/**
+ * Adam's update from `grads`, queued before the batch loss `value` is read (one read per step);
+ * both are disposed, whatever fails.
+ */
+async function updateThenRead(optimizer: Adam, grads: tf.Tensor[], value: tf.Tensor): Promise<number> {
+  try {
+    optimizer.applyGradients(grads);
+  } catch (err) {
+    value.dispose();
+    throw err;
+  } finally {
+    tf.dispose(grads);
+  }
+  return readScalar(value);
 }
 
 /** Apply an encoder to data in batches: [N, m] as a Float32Array (async reads: works on every backend). */
